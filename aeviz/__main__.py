@@ -1,0 +1,117 @@
+"""Command line over the same functions the app uses.
+
+    python -m aeviz train --model vae --dataset mnist --epochs 50 --out checkpoints/mnist-vae
+    python -m aeviz evaluate checkpoints/mnist-vae
+
+Progress goes to stderr (a tqdm bar); the last line of stdout is one JSON object. Bad input gives
+one line on stderr starting with ``error:`` and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .config import ARCHS, DATASETS, MODEL_KINDS, RECON_LOSSES
+
+DEFAULT_NOISE = 0.3  # input-noise std for a denoising AE when --noise is not given
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m aeviz", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train a model and save it as a checkpoint folder")
+    t.add_argument("--model", default="ae", help=f"one of {', '.join(MODEL_KINDS)}")
+    t.add_argument("--arch", default="mlp", help=f"one of {', '.join(ARCHS)}")
+    t.add_argument("--dataset", default="mnist", help=f"one of {', '.join(DATASETS)}")
+    t.add_argument("--epochs", type=int, default=10)
+    t.add_argument("--batch-size", type=int, default=128)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--weight-decay", type=float, default=0.0)
+    t.add_argument("--beta", type=float, default=1.0, help="weight of the KL term (vae)")
+    t.add_argument("--recon", default=None, help=f"one of {', '.join(RECON_LOSSES)} (default bce; mse for linear-ae)")
+    t.add_argument("--noise", type=float, default=None, help=f"input noise std (default {DEFAULT_NOISE} for denoising-ae, else 0)")
+    t.add_argument("--latent-dim", type=int, default=2)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--device", default="auto", help="auto (cuda, then mps, then cpu), cpu, cuda, mps")
+    t.add_argument("--no-download", action="store_true", help="never try the network for data")
+    t.add_argument("--out", required=True, help="checkpoint folder to write")
+    e = sub.add_parser("evaluate", help="print a checkpoint's test metrics as one JSON line")
+    e.add_argument("folder")
+    e.add_argument("--no-download", action="store_true")
+    return p
+
+
+def _train(args) -> dict:
+    from tqdm import tqdm
+
+    from .analysis import evaluate
+    from .checkpoints import save_checkpoint
+    from .config import ModelConfig, TrainConfig
+    from .data import load_dataset
+    from .models import build_model
+    from .training import train
+
+    recon = args.recon or ("mse" if args.model == "linear-ae" else "bce")
+    noise = args.noise if args.noise is not None else (DEFAULT_NOISE if args.model == "denoising-ae" else 0.0)
+    spec = ModelConfig(kind=args.model, arch=args.arch, latent_dim=args.latent_dim, dataset=args.dataset)
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
+                      beta=args.beta, recon_loss=recon, noise_std=noise, seed=args.seed, device=args.device)
+    if spec.kind == "linear-ae" and recon == "bce":
+        raise ValueError("linear-ae has a linear output: use --recon mse or l1")
+    dataset = load_dataset(args.dataset, allow_download=not args.no_download)
+    print(f"data: {dataset.describe()}", file=sys.stderr)
+
+    import torch
+
+    torch.manual_seed(args.seed)
+    model = build_model(spec)
+    bar = tqdm(total=cfg.epochs * -(-len(dataset.train_labels) // cfg.batch_size), unit="step", file=sys.stderr)
+
+    def on_step(info):
+        bar.update(info.step - bar.n)
+        bar.set_postfix(epoch=info.epoch, loss=f"{info.loss:.4g}", refresh=False)
+
+    result = train(model, dataset, cfg, on_step=on_step)
+    bar.close()
+    if result.status != "finished":
+        print(f"warning: {result.message}", file=sys.stderr)
+    metrics = evaluate(model, dataset)
+    summary = {
+        "status": result.status, "message": result.message,
+        "epochs": result.epochs_done, "seconds": round(result.seconds, 3),
+        "samples_per_second": round(result.samples_per_second, 1), "device": result.device,
+        "train_loss": result.train_loss, "test_loss": result.test_loss,
+    }
+    save_checkpoint(model, args.out, {
+        "training": cfg.to_dict(), "data": dataset.to_dict(),
+        "result": {**summary, "history": result.history}, "metrics": metrics,
+    })
+    return {**summary, **metrics, "out": args.out}
+
+
+def _evaluate(args) -> dict:
+    from .analysis import evaluate
+    from .checkpoints import load_model
+    from .data import load_dataset
+
+    model = load_model(args.folder)
+    dataset = load_dataset(model.config["dataset"], allow_download=not args.no_download)
+    print(f"data: {dataset.describe()}", file=sys.stderr)
+    return {"checkpoint": args.folder, "kind": model.config["kind"], "dataset": dataset.name,
+            "data_source": dataset.source, **evaluate(model, dataset)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        out = _train(args) if args.command == "train" else _evaluate(args)
+    except (ValueError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Cached loading shared by the pages: models and datasets live once per process
+(``st.cache_resource``), read-only, in eval mode; nothing here trains or mutates them."""
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from aeviz.checkpoints import list_checkpoints, load_model
+from aeviz.data import Dataset, load_dataset
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def checkpoint_root() -> Path:
+    """Where checkpoints are listed and saved (``AEVIZ_CHECKPOINTS`` overrides, for tests)."""
+    return Path(os.environ.get("AEVIZ_CHECKPOINTS", ROOT / "checkpoints"))
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def cached_model(path: str, mtime: float) -> torch.nn.Module:
+    """A loaded checkpoint; ``mtime`` is part of the key so a re-saved folder is reloaded."""
+    model = load_model(path)
+    # Move the long-lived model objects out of the collector's way: later runs stay fast
+    # even where post-run garbage collection is on.
+    gc.collect()
+    gc.freeze()
+    return model
+
+
+def get_model(path: str | Path) -> torch.nn.Module:
+    weights = Path(path) / "model.safetensors"
+    return cached_model(str(path), weights.stat().st_mtime if weights.exists() else 0.0)
+
+
+@st.cache_resource(show_spinner="Loading the dataset…")
+def get_dataset(name: str) -> Dataset:
+    # The app never waits on the network: local files, system files, or the bundled sample.
+    return load_dataset(name, allow_download=False)
+
+
+def checkpoints_for(dataset: str) -> list[dict]:
+    """Readable checkpoints of latent models trained on ``dataset``, newest config first."""
+    return [c for c in list_checkpoints(checkpoint_root())
+            if "error" not in c and c.get("dataset") == dataset and c.get("kind") != "classifier"]

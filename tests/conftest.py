@@ -1,0 +1,126 @@
+"""Fixtures shared by the suite: the bundled data, shipped checkpoints, a real Streamlit server
+on a free loopback port, and headless Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKPOINTS = ROOT / "checkpoints"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("AEVIZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+os.environ.setdefault("AEVIZ_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    from aeviz.data import load_dataset
+
+    return load_dataset("mnist", allow_download=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """``streamlit run app.py`` on a free port; ``url`` once /_stcore/health answers."""
+
+    def __init__(self, checkpoints: Path, log: Path, extra_env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "AEVIZ_OFFLINE": "1", "AEVIZ_CHECKPOINTS": str(checkpoints), **(extra_env or {})}
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+             f"--server.port={self.port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"streamlit did not answer within 90 s; see {log}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def checkpoint_copy(tmp_path_factory) -> Path:
+    """A writable copy of the shipped checkpoints, so tests that save never touch the repository."""
+    dst = tmp_path_factory.mktemp("ckpts") / "checkpoints"
+    shutil.copytree(CHECKPOINTS, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def app_server(checkpoint_copy, artifacts):
+    server = StreamlitServer(checkpoint_copy, artifacts / "streamlit-server.log")
+    yield server
+    server.stop()
+
+
+def _require_browser() -> bool:
+    return os.environ.get("AEVIZ_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright. Skipped when absent, unless AEVIZ_REQUIRE_BROWSER=1
+    (CI), where a missing browser fails the run instead."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if _require_browser():
+            pytest.fail("playwright is not installed but browser tests are required")
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        if _require_browser():
+            pytest.fail(f"{CHROMIUM} is missing but browser tests are required (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1100})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app_idle(page, timeout_ms: int = 60000) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
