@@ -70,3 +70,158 @@ def evaluate(model, dataset) -> dict[str, float]:
         "latent_std": [round(float(v), 4) for v in test_codes.std(0)],
         "test_size": len(test_y),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The explorer's maths: grids, paths, prior samples, continuity, completeness, gap maps.
+# Plain arrays in and out, so each is unit-tested without a model or a UI.
+# ---------------------------------------------------------------------------------------------
+
+def grid_points(axis_range: tuple[float, float, float, float], n: int) -> np.ndarray:
+    """An n x n grid of latent points over ``(x0, x1, y0, y1)``, cell centres, as (n, n, 2).
+
+    Row 0 is the *top* of the plane (largest z2) and column 0 the left (smallest z1), so the
+    decoded tiles can be laid out as an image that lines up with the scatter's axes."""
+    x0, x1, y0, y1 = axis_range
+    xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
+    ys = y1 - (np.arange(n) + 0.5) * (y1 - y0) / n
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx, gy], axis=-1).astype(np.float32)
+
+
+def norm_ppf(p: np.ndarray) -> np.ndarray:
+    """The inverse CDF of N(0, 1) (the probit), elementwise."""
+    return torch.special.ndtri(torch.as_tensor(np.array(p, dtype=np.float64))).numpy()
+
+
+def inverse_cdf_grid(n: int, margin: float = 0.05) -> np.ndarray:
+    """Kingma & Welling's Fig. 4 grid: an evenly spaced grid over the unit square
+    [margin, 1 - margin]^2 mapped through the inverse Gaussian CDF, as (n, n, 2), row 0 on top.
+    Every cell then holds the same prior probability mass, so the grid is dense near the origin
+    where N(0, I) puts its samples and sparse in the tails."""
+    q = np.linspace(margin, 1 - margin, n)
+    xs, ys = norm_ppf(q), norm_ppf(q[::-1])
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx, gy], axis=-1).astype(np.float32)
+
+
+def tile_images(images: np.ndarray, rows: int, cols: int, gap: int = 0, fill: float = 1.0) -> np.ndarray:
+    """(rows*cols, h, w) -> one (rows*h + gaps, cols*w + gaps) image, row-major."""
+    n, h, w = images.shape
+    if n != rows * cols:
+        raise ValueError(f"{n} images do not fill a {rows} x {cols} grid")
+    out = np.full((rows * h + (rows - 1) * gap, cols * w + (cols - 1) * gap), fill, dtype=np.float32)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[i]
+    return out
+
+
+def interpolate(z0, z1, steps: int) -> np.ndarray:
+    """``steps`` evenly spaced points on the straight line from z0 to z1 (both ends included)."""
+    if steps < 2:
+        raise ValueError("an interpolation needs at least 2 steps")
+    t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    z0, z1 = np.asarray(z0, dtype=np.float32), np.asarray(z1, dtype=np.float32)
+    return (1 - t) * z0 + t * z1
+
+
+def step_changes(images: np.ndarray) -> np.ndarray:
+    """Mean absolute pixel change between consecutive images: (steps, h, w) -> (steps - 1,).
+    0 = identical, 1 = every pixel flipped from black to white."""
+    flat = np.asarray(images, dtype=np.float32).reshape(len(images), -1)
+    return np.abs(np.diff(flat, axis=0)).mean(axis=1)
+
+
+def neighbour_changes(grid_images: np.ndarray) -> np.ndarray:
+    """Mean absolute pixel change between every pair of horizontally or vertically neighbouring
+    cells of a decoded grid (n, n, h, w): a flat array of 2 n (n - 1) values."""
+    g = np.asarray(grid_images, dtype=np.float32)
+    horizontal = np.abs(g[:, 1:] - g[:, :-1]).mean(axis=(2, 3))
+    vertical = np.abs(g[1:] - g[:-1]).mean(axis=(2, 3))
+    return np.concatenate([horizontal.ravel(), vertical.ravel()])
+
+
+def continuity(grid_images: np.ndarray, worst: float = 0.05) -> dict[str, float]:
+    """How smoothly a decoder's output changes over the plane: the mean pixel change between
+    neighbouring grid cells, the 95th percentile (5 % of neighbour steps change more than this),
+    and the mean over that worst 5 %. Lower is more continuous."""
+    d = neighbour_changes(grid_images)
+    cut = float(np.quantile(d, 1 - worst))
+    return {"mean": float(d.mean()), "p95": cut, "worst_mean": float(d[d >= cut].mean())}
+
+
+def prior_samples(n: int, seed: int = 0, dim: int = 2, mean=None, std=None) -> np.ndarray:
+    """n draws of z ~ N(0, I) (or N(mean, diag(std^2)) when given), reproducible by ``seed``."""
+    z = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    if std is not None:
+        z = z * np.asarray(std, dtype=np.float32)
+    if mean is not None:
+        z = z + np.asarray(mean, dtype=np.float32)
+    return z
+
+
+def completeness(probs: np.ndarray, threshold: float = 0.9) -> float:
+    """Share of decoded samples that a reference classifier labels with confidence >= threshold:
+    (N, classes) softmax rows -> a number in [0, 1]."""
+    probs = np.asarray(probs)
+    if len(probs) == 0:
+        return float("nan")
+    return float((probs.max(axis=1) >= threshold).mean())
+
+
+@torch.no_grad()
+def classify(classifier, images: np.ndarray, batch: int = BATCH) -> np.ndarray:
+    """(N, 28, 28) images in [0, 1] -> (N, classes) softmax probabilities."""
+    x = torch.as_tensor(np.asarray(images, dtype=np.float32))[:, None]
+    return torch.cat([classifier.predict_proba(x[i:i + batch]) for i in range(0, len(x), batch)]).numpy()
+
+
+def nearest_distance(images: np.ndarray, reference: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Root-mean-square pixel distance from each image to its nearest reference image:
+    (N, h, w), (M, h, w) -> (N,). Small = looks like some real image; large = unlike all data."""
+    ref = torch.as_tensor(np.asarray(reference, dtype=np.float32).reshape(len(reference), -1))
+    q = torch.as_tensor(np.asarray(images, dtype=np.float32).reshape(len(images), -1))
+    out = [torch.cdist(q[i:i + chunk], ref).min(dim=1).values for i in range(0, len(q), chunk)]
+    return (torch.cat(out) / np.sqrt(ref.shape[1])).numpy()
+
+
+def gap_scores(decoded: np.ndarray, classifier=None, reference: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """How *unlike data* each decoded image is, in [0, 1] (1 = a hole): one minus the reference
+    classifier's confidence when there is a classifier, else the nearest-image distance scaled
+    by its largest value. Returns (scores, a short name of the measure)."""
+    if classifier is not None:
+        return 1.0 - classify(classifier, decoded).max(axis=1), "1 − classifier confidence"
+    if reference is None:
+        raise ValueError("gap_scores needs a classifier or reference images")
+    d = nearest_distance(decoded, reference)
+    return d / max(float(d.max()), 1e-8), "distance to the nearest test image (scaled)"
+
+
+def nearest_node(z, axis_range: tuple[float, float, float, float], n: int) -> np.ndarray:
+    """The node of an n x n pick grid (spanning the range edge to edge) nearest to z."""
+    x0, x1, y0, y1 = axis_range
+    z = np.asarray(z, dtype=np.float64)
+    ix = np.clip(np.rint((z[..., 0] - x0) / (x1 - x0) * (n - 1)), 0, n - 1)
+    iy = np.clip(np.rint((z[..., 1] - y0) / (y1 - y0) * (n - 1)), 0, n - 1)
+    return np.stack([x0 + ix * (x1 - x0) / (n - 1), y0 + iy * (y1 - y0) / (n - 1)], axis=-1)
+
+
+def pick_grid(axis_range: tuple[float, float, float, float], n: int) -> np.ndarray:
+    """(n*n, 2) nodes spanning the axis range edge to edge: the invisible click targets.
+    Neighbouring nodes are (x1 - x0) / (n - 1) apart: the resolution of a click on empty space."""
+    x0, x1, y0, y1 = axis_range
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+
+
+def empty_spot(codes: np.ndarray, axis_range: tuple[float, float, float, float], n: int = 40,
+               inset: float = 0.15) -> tuple[np.ndarray, float]:
+    """The point of an n x n grid inside the axis range (``inset`` of the span kept clear of the
+    edges) that lies farthest from every code, and that distance: somewhere the data leave empty."""
+    x0, x1, y0, y1 = axis_range
+    sx, sy = (x1 - x0) * inset, (y1 - y0) * inset
+    g = grid_points((x0 + sx, x1 - sx, y0 + sy, y1 - sy), n).reshape(-1, 2)
+    d = torch.cdist(torch.as_tensor(g), torch.as_tensor(np.asarray(codes[:, :2], dtype=np.float32))).min(1).values
+    i = int(d.argmax())
+    return g[i], float(d[i])

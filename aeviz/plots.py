@@ -47,3 +47,105 @@ def axis_range_for(codes: np.ndarray, quantile: float = 0.005, pad: float = 0.1)
     lo, hi = lo - pad * span, hi + pad * span
     lo, hi = np.floor(lo * 10) / 10, np.ceil(hi * 10) / 10
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The explorer's figures.
+# ---------------------------------------------------------------------------------------------
+
+def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, pick: np.ndarray,
+                 title: str = "", height: int = 520, background: dict | None = None,
+                 marker_size: int = 5) -> go.Figure:
+    """The clickable latent map: the class-coloured scatter of ``latent_scatter``, an optional
+    gap-map background, and on top an invisible pick grid (``pick``, (M, 2) nodes) so that a
+    click on empty space still selects something: the nearest node.
+
+    The pick grid is always the **last** trace and the background (if any) the first; data traces
+    carry their row in ``customdata``. Deterministic for the same inputs: Streamlit keeps the
+    chart (and its zoom) across reruns only while the figure is unchanged.
+
+    ``background``: ``{"x": (nx,), "y": (ny,), "z": (ny, nx) in [0, 1], "name": str}``, drawn as a
+    grey heatmap where 1 (a hole) is darkest."""
+    fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height,
+                         marker_size=marker_size)
+    # A clicked data point grows and turns black; the others keep their colour (not dimmed).
+    fig.update_traces(selected={"marker": {"size": 14, "color": "#111111", "opacity": 1.0}},
+                      unselected={"marker": {"opacity": 0.8}})
+    if background is not None:
+        fig.add_trace(go.Heatmap(
+            x=background["x"], y=background["y"], z=background["z"], zmin=0, zmax=1,
+            colorscale=[[0.0, "rgba(255,255,255,0)"], [0.5, "rgba(170,170,170,0.45)"], [1.0, "rgba(60,60,60,0.75)"]],
+            showscale=False, hoverinfo="skip", name=background.get("name", "gap map"), showlegend=False))
+        # Put the background first so it is drawn under the points.
+        fig.data = (fig.data[-1],) + tuple(fig.data[:-1])
+    fig.add_trace(go.Scattergl(
+        x=pick[:, 0], y=pick[:, 1], mode="markers", name="pick grid", showlegend=False,
+        hoverinfo="none",  # "skip" would make the nodes unclickable
+        marker={"size": 2, "opacity": 0, "color": "#111111"},
+        selected={"marker": {"size": 12, "opacity": 1.0, "color": "#111111"}},
+        unselected={"marker": {"opacity": 0}},
+    ))
+    fig.update_layout(clickmode="event+select", hovermode="closest", dragmode="pan",
+                      legend={"itemsizing": "constant", "title": {"text": "class"}, "font": {"size": 14}},
+                      font={"size": 14})
+    return fig
+
+
+def manifold_figure(tiled: np.ndarray, axis_range, title: str = "", height: int = 520,
+                    tick_values: np.ndarray | None = None) -> go.Figure:
+    """A decoded n x n grid as one picture. With ``tick_values`` None the picture spans
+    ``axis_range`` on real z axes (the same axes as the scatter). Otherwise (inverse-CDF grid,
+    unevenly spaced in z) the axes count cells and the ticks name each cell's z value."""
+    from PIL import Image  # plotly needs a PIL image or a data URI for a layout image
+
+    img = Image.fromarray((np.clip(tiled, 0, 1) * 255).astype(np.uint8), mode="L")
+    x0, x1, y0, y1 = axis_range
+    fig = go.Figure()
+    fig.add_layout_image(source=img, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+                         sizing="stretch", layer="below", xanchor="left", yanchor="top")
+    # An invisible trace so the axes exist and keep the range.
+    fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="markers", marker={"opacity": 0},
+                             hoverinfo="skip", showlegend=False))
+    xaxis = {"range": [x0, x1], "title": "z₁", "showgrid": False, "zeroline": False}
+    yaxis = {"range": [y0, y1], "title": "z₂", "showgrid": False, "zeroline": False}
+    if tick_values is not None:
+        n = len(tick_values)
+        every = max(1, n // 6)
+        idx = np.arange(0, n, every)
+        xaxis.update(tickvals=x0 + (idx + 0.5) * (x1 - x0) / n, ticktext=[f"{tick_values[i]:.2f}" for i in idx])
+        yaxis.update(tickvals=y1 - (idx + 0.5) * (y1 - y0) / n,
+                     ticktext=[f"{tick_values[::-1][i]:.2f}" for i in idx])
+    fig.update_layout(title={"text": title, "x": 0.5} if title else None, height=height,
+                      margin={"l": 50, "r": 10, "t": 40 if title else 10, "b": 40},
+                      xaxis=xaxis, yaxis=yaxis, plot_bgcolor="white", font={"size": 14})
+    return fig
+
+
+def path_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, path: np.ndarray,
+             title: str = "", height: int = 420) -> go.Figure:
+    """The latent scatter with an interpolation path drawn on it: a line from start (○) to end
+    (□) through the decoded steps."""
+    fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height, marker_size=4)
+    fig.update_traces(marker={"opacity": 0.45})
+    fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path",
+                             line={"color": "#111111", "width": 3}, marker={"size": 7, "color": "#111111"},
+                             hovertemplate="step %{pointNumber}<br>z=(%{x:.2f}, %{y:.2f})<extra></extra>"))
+    fig.add_trace(go.Scatter(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", name="ends",
+                             text=["start", "end"], textposition="top center", showlegend=False,
+                             marker={"size": 14, "symbol": ["circle-open", "square-open"], "color": "#111111",
+                                     "line": {"width": 3}}, hoverinfo="skip"))
+    fig.update_layout(font={"size": 14})
+    return fig
+
+
+def step_change_figure(series: dict[str, np.ndarray], height: int = 300) -> go.Figure:
+    """Pixel change per interpolation step, one line per model: a jump through a gap is a spike."""
+    colors = {"AE": "#e15759", "VAE": "#4e79a7"}
+    fig = go.Figure()
+    for name, values in series.items():
+        fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers", name=name,
+                                 line={"width": 3, "color": colors.get(name.split()[0])}))
+    fig.update_layout(height=height, margin={"l": 50, "r": 10, "t": 30, "b": 40}, font={"size": 14},
+                      xaxis={"title": "step", "dtick": 1}, yaxis={"title": "mean |pixel change|", "rangemode": "tozero"},
+                      plot_bgcolor="white", legend={"orientation": "h", "y": 1.12})
+    return fig
