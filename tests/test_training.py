@@ -1,0 +1,81 @@
+"""The one training loop, on the real bundled digits."""
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from aeviz.config import ModelConfig, TrainConfig
+from aeviz.data import Dataset
+from aeviz.models import build_model
+from aeviz.training import pick_device, train
+
+
+@pytest.fixture(scope="module")
+def small(mnist) -> Dataset:
+    """1,000 real training digits and 300 test digits: enough to learn, quick to run."""
+    return Dataset("mnist", mnist.train_images[:1000], mnist.train_labels[:1000],
+                   mnist.test_images[:300], mnist.test_labels[:300], mnist.class_names, mnist.source, mnist.location)
+
+
+@pytest.mark.parametrize("kind", ["ae", "vae", "denoising-ae", "linear-ae", "classifier"])
+def test_training_lowers_the_test_loss_and_reports_through_callbacks(small, kind):
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(kind=kind))
+    cfg = TrainConfig(epochs=2, batch_size=100, recon_loss="mse" if kind == "linear-ae" else "bce",
+                      noise_std=0.3 if kind == "denoising-ae" else 0.0, snapshot_size=200)
+    steps, epochs = [], []
+    result = train(model, small, cfg, on_step=steps.append, on_epoch=epochs.append)
+    assert result.status == "finished" and result.epochs_done == 2
+    assert len(steps) == 20 and steps[-1].step == 20 and steps[-1].total_steps == 20
+    assert all(np.isfinite([s.loss, s.recon, s.kl]).all() for s in steps)
+    assert [e.epoch for e in epochs] == [1, 2]
+    assert result.history[1]["test_loss"] < result.history[0]["test_loss"] or kind == "classifier"
+    if kind == "classifier":
+        assert epochs[-1].latents is None
+    else:
+        assert epochs[-1].latents.shape == (200, 2) and epochs[-1].labels.shape == (200,)
+        assert epochs[-1].reconstructions.shape == (8, 28, 28)
+    assert (steps[-1].kl > 0) == (kind == "vae")
+    assert result.samples_seen == 2000 and result.samples_per_second > 0
+    assert next(model.parameters()).device.type == "cpu" and not model.training
+
+
+def test_same_seed_same_weights(small):
+    def run():
+        torch.manual_seed(0)
+        m = build_model(ModelConfig(kind="vae"))
+        train(m, small, TrainConfig(epochs=1, batch_size=200, seed=3))
+        return m.state_dict()
+    a, b = run(), run()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_cancel_stops_and_keeps_whole_epochs(small):
+    cancel = threading.Event()
+    model = build_model(ModelConfig(kind="ae"))
+
+    def on_step(info):
+        if info.step == 15:
+            cancel.set()
+    result = train(model, small, TrainConfig(epochs=5, batch_size=100), on_step=on_step, cancel=cancel)
+    assert result.status == "cancelled" and "stopped" in result.message
+    assert result.epochs_done == 1 and result.samples_seen == 1500
+
+
+def test_a_diverging_learning_rate_stops_cleanly_with_good_weights(small):
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(kind="vae"))
+    result = train(model, small, TrainConfig(epochs=3, batch_size=100, lr=10.0))
+    assert result.status == "diverged"
+    assert "diverged" in result.message and "learning rate" in result.message
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    # The kept weights still decode to valid images.
+    assert torch.isfinite(model.decode(torch.zeros(1, 2))).all()
+
+
+def test_device_auto_picks_cpu_here_and_refuses_missing_cuda():
+    if not torch.cuda.is_available():
+        assert pick_device("auto").type in ("cpu", "mps")
+        with pytest.raises(ValueError, match="no CUDA GPU"):
+            pick_device("cuda")
