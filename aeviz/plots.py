@@ -85,9 +85,13 @@ def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range,
         selected={"marker": {"size": 12, "opacity": 1.0, "color": "#111111"}},
         unselected={"marker": {"opacity": 0}},
     ))
-    fig.update_layout(clickmode="event+select", hovermode="closest", dragmode="pan",
-                      legend={"itemsizing": "constant", "title": {"text": "class"}, "font": {"size": 14}},
-                      font={"size": 14})
+    # The legend sits in one row above the plot, so the plane gets the whole width.
+    fig.update_layout(clickmode="event+select", hovermode="closest", dragmode="pan", font={"size": 14},
+                      margin={"l": 50, "r": 10, "t": 40 if title else 10, "b": 45},
+                      legend={"itemsizing": "constant", "title": {"text": ""}, "font": {"size": 14},
+                              "orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom"})
+    if not title:
+        fig.update_layout(margin={"t": 60})
     return fig
 
 

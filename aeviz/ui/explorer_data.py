@@ -1,0 +1,208 @@
+"""The explorer's cached data: which checkpoints form the panes, the encoded test images, the
+figures (built once per process, see streamlit-notes §2), and the metrics. Arrays come from
+``aeviz.analysis``; nothing here draws."""
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from aeviz import analysis, plots
+from aeviz.checkpoints import read_config
+from aeviz.ui.state import checkpoint_root, checkpoints_for, get_dataset, get_model
+
+MAP_SIZE = 3000  # at most this many test images per map (Fashion-MNIST has 10,000)
+SUBSET_SEED = 0
+PICK_N = 150  # pick grid nodes per axis: click resolution = axis span / (PICK_N - 1)
+GAP_N = 48  # gap-map cells per axis
+METRIC_GRID_N = 20
+PRIOR_N = 1000
+CONFIDENT = 0.9
+
+
+@dataclass(frozen=True)
+class Pane:
+    """One side of the explorer: which checkpoint it shows. ``slot`` ('ae' | 'vae') names the
+    stable element keys (``latent_<slot>``, ``decoded_<slot>``) whatever the checkpoint is."""
+
+    slot: str
+    name: str
+    path: str
+    kind: str
+    mtime: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+def _mtime(path: str) -> float:
+    weights = Path(path) / "model.safetensors"
+    return weights.stat().st_mtime if weights.exists() else 0.0
+
+
+def pane_for(slot: str, entry: dict) -> Pane:
+    return Pane(slot, entry["name"], entry["path"], entry.get("kind", "?"), _mtime(entry["path"]))
+
+
+def default_index(dataset: str, entries: list[dict], slot: str) -> int | None:
+    """``<dataset>-ae`` / ``<dataset>-vae`` when present, else the first checkpoint of that family
+    (variational or not), else None."""
+    names = [e["name"] for e in entries]
+    if f"{dataset}-{slot}" in names:
+        return names.index(f"{dataset}-{slot}")
+    for i, e in enumerate(entries):
+        if (e.get("kind") == "vae") == (slot == "vae"):
+            return i
+    return None
+
+
+def list_entries(dataset: str) -> list[dict]:
+    return checkpoints_for(dataset)
+
+
+def classifier_path(dataset: str) -> str | None:
+    """The reference classifier ``checkpoints/<dataset>-classifier``, if it is there and readable."""
+    path = checkpoint_root() / f"{dataset}-classifier"
+    try:
+        cfg = read_config(path)
+    except ValueError:
+        return None
+    return str(path) if cfg.get("kind") == "classifier" and (path / "model.safetensors").exists() else None
+
+
+def get_classifier(dataset: str):
+    path = classifier_path(dataset)
+    return None if path is None else get_model(path)
+
+
+@st.cache_resource(show_spinner=False)
+def test_subset(dataset: str) -> dict:
+    """A fixed subsample (seeded) of the test split shared by both panes, so row i is the same
+    image in every map: ``images`` (N, 28, 28) float32, ``labels`` (N,), ``index`` into the split."""
+    ds = get_dataset(dataset)
+    labels = ds.labels("test").numpy()
+    index = np.arange(len(labels))
+    if len(index) > MAP_SIZE:
+        index = np.sort(np.random.default_rng(SUBSET_SEED).choice(len(labels), MAP_SIZE, replace=False))
+    images = ds.images("test")[torch.as_tensor(index)]
+    return {"images": images[:, 0].numpy(), "images_t": images, "labels": labels[index], "index": index,
+            "class_names": tuple(ds.class_names), "describe": ds.describe()}
+
+
+@st.cache_resource(show_spinner="Encoding the test images…")
+def map_data(path: str, mtime: float, dataset: str) -> dict:
+    """The encoded subset of one checkpoint: ``codes`` (N, 2), fixed ``axis_range``, ``pick`` grid."""
+    model = get_model(path)
+    sub = test_subset(dataset)
+    codes = analysis.encode_all(model, sub["images_t"])[:, :2]
+    axis_range = plots.axis_range_for(codes)
+    return {"codes": codes, "axis_range": axis_range, "pick": analysis.pick_grid(axis_range, PICK_N),
+            "resolution": max(axis_range[1] - axis_range[0], axis_range[3] - axis_range[2]) / (PICK_N - 1)}
+
+
+@st.cache_resource(show_spinner="Shading the gap map…")
+def gap_background(path: str, mtime: float, dataset: str) -> dict:
+    """Where on the plane decoded images look unlike any data (1 = a hole), on a GAP_N grid."""
+    d = map_data(path, mtime, dataset)
+    x0, x1, y0, y1 = d["axis_range"]
+    xs, ys = np.linspace(x0, x1, GAP_N), np.linspace(y0, y1, GAP_N)
+    gx, gy = np.meshgrid(xs, ys)
+    decoded = analysis.decode_all(get_model(path), np.stack([gx.ravel(), gy.ravel()], 1))
+    scores, name = analysis.gap_scores(decoded, get_classifier(dataset), test_subset(dataset)["images"])
+    return {"x": xs, "y": ys, "z": scores.reshape(GAP_N, GAP_N), "name": name}
+
+
+@st.cache_resource(show_spinner=False)
+def map_figure(path: str, mtime: float, dataset: str, title: str, gap: bool):
+    """The map figure, built once per process and shared read-only: rebuilding it on every run
+    costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
+    d, sub = map_data(path, mtime, dataset), test_subset(dataset)
+    background = gap_background(path, mtime, dataset) if gap else None
+    fig = plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"], d["pick"],
+                             title=title, background=background)
+    return fig, len(fig.data) - 1  # the figure and the pick grid's curve number
+
+
+@torch.inference_mode()
+def decode_one(path: str, z) -> np.ndarray:
+    """One z -> (28, 28) image in [0, 1]."""
+    zt = torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(1, -1)
+    return get_model(path).decode(zt)[0, 0].numpy()
+
+
+@torch.inference_mode()
+def reconstruct(path: str, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A test image through one checkpoint: (its code (2,), the reconstruction (28, 28))."""
+    model = get_model(path)
+    z = model.encode(torch.as_tensor(image, dtype=torch.float32)[None, None])
+    return z[0].numpy(), model.decode(z)[0, 0].numpy()
+
+
+def png_data_uri(image: np.ndarray) -> str:
+    """A (h, w) float image in [0, 1] as a PNG data URI: sent inline with the element, so the
+    browser paints it without a second request (streamlit-notes §2)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8), mode="L").save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def img_tag(image: np.ndarray, width: str = "100%", title: str = "", border: str = "#bbbbbb") -> str:
+    return (f'<img src="{png_data_uri(image)}" alt="{title}" title="{title}" style="width:{width};'
+            f'image-rendering:pixelated;image-rendering:crisp-edges;border:2px solid {border};'
+            f'border-radius:4px;display:block;background:#000">')
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def manifold(path: str, mtime: float, dataset: str, n: int, icdf: bool) -> dict:
+    """The decoded n x n grid, tiled: evenly over the map's axes, or by the inverse CDF."""
+    axis_range = map_data(path, mtime, dataset)["axis_range"]
+    if icdf:
+        z = analysis.inverse_cdf_grid(n)
+        ticks = z[0, :, 0]
+        span = float(np.abs(z).max()) + 0.0
+        axis_range = (-span, span, -span, span)
+    else:
+        z = analysis.grid_points(axis_range, n)
+        ticks = None
+    decoded = analysis.decode_all(get_model(path), z.reshape(-1, 2))
+    return {"tiled": analysis.tile_images(decoded, n, n), "axis_range": axis_range, "ticks": ticks}
+
+
+@st.cache_data(show_spinner="Measuring continuity and completeness…", max_entries=32)
+def metrics(path: str, mtime: float, dataset: str, classifier_mtime: float) -> dict:
+    """Continuity over a METRIC_GRID_N grid on the map's axes; completeness of PRIOR_N prior
+    samples judged by the reference classifier (None without one)."""
+    model = get_model(path)
+    axis_range = map_data(path, mtime, dataset)["axis_range"]
+    grid = analysis.grid_points(axis_range, METRIC_GRID_N)
+    decoded = analysis.decode_all(model, grid.reshape(-1, 2)).reshape(METRIC_GRID_N, METRIC_GRID_N, 28, 28)
+    out = {"continuity": analysis.continuity(decoded), "completeness": None, "nearest": None}
+    samples = analysis.decode_all(model, analysis.prior_samples(PRIOR_N, seed=1))
+    classifier = get_classifier(dataset)
+    if classifier is not None:
+        out["completeness"] = analysis.completeness(analysis.classify(classifier, samples), CONFIDENT)
+    out["nearest"] = float(np.median(analysis.nearest_distance(samples, test_subset(dataset)["images"])))
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def prior_gallery(path: str, mtime: float, dataset: str, n: int, seed: int, fitted: bool) -> dict:
+    """n prior samples decoded, with the classifier's label and confidence when there is one.
+    ``fitted``: draw from a Gaussian fitted to this model's codes instead of N(0, I)."""
+    mean = std = None
+    if fitted:
+        codes = map_data(path, mtime, dataset)["codes"]
+        mean, std = codes.mean(0), codes.std(0)
+    z = analysis.prior_samples(n, seed=seed, mean=mean, std=std)
+    images = analysis.decode_all(get_model(path), z)
+    classifier = get_classifier(dataset)
+    probs = analysis.classify(classifier, images) if classifier is not None else None
+    return {"images": images, "z": z, "probs": probs}

@@ -1,0 +1,83 @@
+"""AppTest (no browser): every page runs, and a simulated click on a map decodes an image.
+
+Relies on (streamlit-notes §5): AppTest reruns the whole script, fragments included; a click is
+simulated by writing the chart's selection into ``session_state[<chart key>]``."""
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 90
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app(checkpoint_copy, monkeypatch):
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(checkpoint_copy))
+    monkeypatch.setenv("AEVIZ_OFFLINE", "1")
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def _html(at, needle: str) -> list[str]:
+    return [h.proto.body for h in at.get("html") if needle in h.proto.body]
+
+
+def _length(array) -> int:
+    """Length of a plotly JSON array, plain or typed (``{"dtype", "bdata"}``, plotly >= 6)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).size
+    return len(array)
+
+
+def _click(slot: str, point: dict) -> dict:
+    return {"selection": {"points": [{"point_index": 0, **point}], "point_indices": [0], "box": [], "lasso": []}}
+
+
+def test_explorer_is_the_landing_page_and_shows_both_maps(app):
+    at = app.run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 2
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["data"][-1]["name"] == "pick grid"
+    assert sum(_length(t["x"]) for t in spec["data"][:-1]) >= 2000  # every test image of the sample
+    assert any("Continuity" in m.label for m in at.metric)
+    assert _html(at, "Click anywhere on the map")
+
+
+def test_a_simulated_click_sets_the_decoded_image(app):
+    at = app.run()
+    pick = len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"]) - 1
+    at.session_state["latent_ae"] = _click("ae", {"curve_number": pick, "x": 1.5, "y": -2.0})
+    at.run()
+    assert not at.exception
+    decoded = _html(at, "z = (1.50, -2.00)")
+    assert decoded and "data:image/png;base64," in decoded[0] and "pixelated" in decoded[0]
+
+
+def test_a_simulated_click_on_a_data_point_shows_both_reconstructions(app):
+    at = app.run()
+    at.session_state["latent_vae"] = _click("vae", {"curve_number": 2, "x": 0.0, "y": 0.0, "customdata": 5})
+    at.run()
+    assert not at.exception
+    assert _html(at, "test image #5")
+    compare = _html(at, "Test image #5")
+    assert compare and compare[0].count("<img") == 3  # original | AE | VAE
+
+
+@pytest.mark.parametrize("module", ["studio", "about"])
+def test_the_other_pages_run(module, checkpoint_copy, monkeypatch):
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(checkpoint_copy))
+    script = f"from aeviz.ui import {module}\n{module}.page()\n"
+    at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    assert not at.exception
+
+
+def test_the_explorer_says_so_when_a_dataset_has_no_checkpoints(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(tmp_path))  # empty: no pair at all
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("No MNIST checkpoints" in w.value for w in at.warning)
