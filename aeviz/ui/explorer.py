@@ -72,7 +72,7 @@ def _metrics_row(pane: Pane, dataset: str) -> None:
                  help=f"Share of {data.PRIOR_N} samples z ~ N(0, I) whose decoded image the reference "
                       f"classifier names with ≥ {data.CONFIDENT:.0%} confidence.")
     else:
-        d.metric("Prior samples: distance to data", f"{m['nearest']:.3f}",
+        d.metric("Samples → data distance", f"{m['nearest']:.3f}",
                  help="No reference classifier for this dataset yet: the median RMS pixel distance from a "
                       "decoded N(0, I) sample to its nearest real test image. Lower = more data-like.")
 

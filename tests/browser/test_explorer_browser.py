@@ -1,0 +1,128 @@
+"""The explorer in a real browser: Debian's Chromium against ``streamlit run`` on a free port.
+
+Relies on page structure Streamlit and plotly do not document (streamlit-notes §5): the
+``.st-key-<key>`` class on keyed elements, and ``.js-plotly-plot .nsewdrag`` as the plot area.
+Clicks are placed at data coordinates from the axis range the app uses (fixed, computed here the
+same way: ``plots.axis_range_for`` over the encoded test images)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from aeviz import analysis, load_model, plots
+from aeviz.data import load_dataset
+
+from conftest import wait_for_app_idle
+
+pytestmark = pytest.mark.browser
+
+PICK_N = 150  # aeviz.ui.explorer_data.PICK_N (not imported: that module imports streamlit)
+Z_RE = re.compile(r"z = \((-?\d+\.\d+), (-?\d+\.\d+)\)")
+
+
+@pytest.fixture(scope="module")
+def maps(checkpoint_copy):
+    """For each pane: the codes of the test images and the fixed axis range the app draws."""
+    ds = load_dataset("mnist", allow_download=False)
+    images = ds.images("test")
+    out = {}
+    for slot in ("ae", "vae"):
+        model = load_model(checkpoint_copy / f"mnist-{slot}")
+        codes = analysis.encode_all(model, images)[:, :2]
+        out[slot] = {"codes": codes, "range": plots.axis_range_for(codes)}
+    return out
+
+
+@pytest.fixture(scope="module")
+def explorer(browser, app_server):
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    page.goto(app_server.url)
+    for slot in ("ae", "vae"):
+        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=90_000)
+    wait_for_app_idle(page, 90_000)
+    yield page
+    context.close()
+
+
+def _pixel(page, slot: str, axis_range, z) -> tuple[float, float]:
+    box = page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+    x0, x1, y0, y1 = axis_range
+    return (float(box["x"] + (float(z[0]) - x0) / (x1 - x0) * box["width"]),
+            float(box["y"] + (y1 - float(z[1])) / (y1 - y0) * box["height"]))
+
+
+def _click_and_read(page, slot: str, axis_range, z, expect: str | None = None) -> str:
+    decoded = page.locator(f".st-key-decoded_{slot}")
+    before = decoded.inner_text()
+    page.mouse.click(*_pixel(page, slot, axis_range, z))
+    page.wait_for_function(
+        "([sel, before, expect]) => { const el = document.querySelector(sel);"
+        " return el && el.innerText !== before && el.querySelector('img') &&"
+        " (!expect || el.innerText.includes(expect)); }",
+        arg=[f".st-key-decoded_{slot}", before, expect], timeout=30_000)
+    return decoded.inner_text()
+
+
+@pytest.mark.parametrize("slot", ["ae", "vae"])
+def test_click_on_empty_space_decodes_that_z(explorer, maps, artifacts, slot):
+    page, m = explorer, maps[slot]
+    z, clearance = analysis.empty_spot(m["codes"], m["range"])
+    resolution = max(m["range"][1] - m["range"][0], m["range"][3] - m["range"][2]) / (PICK_N - 1)
+    assert clearance > 3 * resolution, "the chosen spot should be clear of data points"
+    text = _click_and_read(page, slot, m["range"], z, expect="empty space")
+    found = Z_RE.search(text)
+    assert found, text
+    printed = np.array([float(found.group(1)), float(found.group(2))])
+    # The nearest pick-grid node is at most half a grid step away on each axis; allow a whole step
+    # for the pixel rounding of the click, plus the two decimals printed.
+    assert np.all(np.abs(printed - z) <= resolution + 0.006), (printed, z, resolution)
+    img = page.locator(f".st-key-decoded_{slot} img")
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    assert "pixelated" in img.get_attribute("style")
+    assert img.bounding_box()["width"] >= 150  # large enough for a projector
+    page.screenshot(path=str(artifacts / f"explorer-empty-click-{slot}.png"))
+
+
+def test_click_on_a_data_point_shows_the_original_and_both_reconstructions(explorer, maps, artifacts):
+    page, m = explorer, maps["ae"]
+    codes = m["codes"]
+    # An isolated point well inside the map, so the click cannot land on a neighbour instead.
+    x0, x1, y0, y1 = m["range"]
+    inside = ((codes[:, 0] > x0 + 0.1 * (x1 - x0)) & (codes[:, 0] < x1 - 0.1 * (x1 - x0))
+              & (codes[:, 1] > y0 + 0.1 * (y1 - y0)) & (codes[:, 1] < y1 - 0.1 * (y1 - y0)))
+    d = np.sqrt(((codes[:, None] - codes[None]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    isolation = np.where(inside, d.min(1), -1)
+    row = int(isolation.argmax())
+    text = _click_and_read(page, "ae", m["range"], codes[row], expect=f"test image #{row}")
+    assert f"z = ({codes[row, 0]:.2f}, {codes[row, 1]:.2f})" in text
+    compare = page.locator(".st-key-compare_ae")
+    compare.wait_for(timeout=30_000)
+    assert compare.locator("img").count() == 3  # original | AE reconstruction | VAE reconstruction
+    assert f"#{row}" in compare.inner_text()
+    # The same image is marked in the other map, at its VAE code, without changing that figure.
+    mark = page.locator(".st-key-latent_vae .aeviz-mark")
+    mark.wait_for(timeout=30_000)
+    assert f"#{row}" in mark.inner_text()
+    page.screenshot(path=str(artifacts / "explorer-data-point-click.png"))
+
+
+def test_zoom_survives_a_click(explorer, maps, artifacts):
+    page, m = explorer, maps["vae"]
+    plot = page.locator(".st-key-latent_vae .js-plotly-plot")
+    box = page.locator(".st-key-latent_vae .js-plotly-plot .nsewdrag").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)  # scrollZoom is on: zoom in around the centre
+    page.wait_for_timeout(500)
+    zoomed = plot.evaluate("gd => gd._fullLayout.xaxis.range.slice()")
+    assert zoomed[1] - zoomed[0] < m["range"][1] - m["range"][0]
+    rng = (zoomed[0], zoomed[1], *plot.evaluate("gd => gd._fullLayout.yaxis.range.slice()"))
+    z = ((rng[0] + rng[1]) / 2 + 0.13 * (rng[1] - rng[0]), (rng[2] + rng[3]) / 2 - 0.11 * (rng[3] - rng[2]))
+    _click_and_read(page, "vae", rng, z)
+    wait_for_app_idle(page)
+    after = plot.evaluate("gd => gd._fullLayout.xaxis.range.slice()")
+    assert np.allclose(after, zoomed, atol=1e-9), (after, zoomed)
+    page.screenshot(path=str(artifacts / "explorer-zoomed-click.png"))
