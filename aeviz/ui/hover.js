@@ -1,0 +1,401 @@
+// Hover-to-decode (issue 5): a copy of an MLP decoder runs here, in the browser, so the preview
+// beside a latent map follows the pointer at screen rate. Python side: aeviz/ui/hover.py.
+//
+// Loaded by st.components.v2 (streamlit 1.67) as an ES module whose default export is called
+// with {data, parentElement, setTriggerValue, ...} each time the element mounts or its data
+// changes. Streamlit imports the module once per page (its URL is a hash of this text), so the
+// state below is shared by every instance; it also lives on `window.aevizHover`, which is the
+// test hook: aevizHover.decode(key, z) -> Array(784), decodeWith(b64, zs), info(key), stats().
+//
+// Two kinds of mounts, told apart by `data`:
+//   * bytes (Uint8Array): one preview. The blob is made by aeviz/decoder_export.py:
+//     "AEVZ", uint32 header length, JSON header (layers, offsets, meta), float32 weights.
+//     header.meta = {preview: "hover_ae", map: "latent_ae", partner: "hover_vae", label: "AE"}.
+//   * JSON {"linked": bool}: the "same z in both" switch.
+//
+// PAGE STRUCTURE THIS RELIES ON (not a public API of Streamlit or plotly; covered by
+// tests/browser/test_hover_browser.py, which fails loudly if an upgrade moves any of it):
+//   1. Streamlit adds the class `st-key-<key>` to the container of an element created with
+//      `key=<key>`: the map is found as `.st-key-<map key> .js-plotly-plot`.
+//   2. plotly.js (4.x, bundled by Streamlit) marks the chart's root div `.js-plotly-plot` (the
+//      "graph div", gd), draws the plot area's drag rectangle as `.nsewdrag` (its client rect is the
+//      plot area), keeps the laid-out axes on `gd._fullLayout.xaxis / .yaxis`, whose `p2l(px)` maps
+//      pixels from the plot area's left/top edge to data coordinates and `l2p` back, and wraps its
+//      layers in `.svg-container` (position: relative; the partner marker is placed in it).
+//   3. The modebar (`.modebar`) and legend (`.legend`) may overlap the plot area: pointer events
+//      over them are ignored.
+// Events are taken at the document level (delegation), so a chart that remounts (a new figure
+// gives it a new element) is found again on the next pointer move without re-registering anything.
+
+const REG = (window.aevizHover = window.aevizHover || {
+  instances: new Map(), // preview key -> instance
+  linked: false,
+  pending: null, // {inst, x, y, ts}: the latest pointer position not yet drawn
+  rafId: 0,
+  records: [], // {ev, drawn, painted}: event-to-paint timings for benchmarks/hover_fps.py
+  images: 0, // new images drawn (own + partner previews) since the last stats(true)
+  installed: false,
+});
+
+const PIXELS = 28 * 28;
+const MAX_RECORDS = 4096;
+
+// ---------------------------------------------------------------- the decoder
+
+function parseBlob(bytes) {
+  // `bytes` may be a view into a larger protobuf buffer at any offset: copy what we keep.
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]);
+  if (magic !== "AEVZ") throw new Error("aeviz hover: data is not a decoder blob");
+  const n = dv.getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  return { header, weightBytes: bytes.subarray(8 + n) };
+}
+
+function buildModel(header, weightBytes) {
+  // A fresh, aligned Float32Array (little-endian, as every browser that runs this is).
+  const w = new Float32Array(weightBytes.slice().buffer);
+  if (w.length !== header.num_weights) throw new Error("aeviz hover: weight count mismatch");
+  const bufs = [];
+  let width = header.latent_dim;
+  for (const layer of header.layers) {
+    if (layer.op === "linear") {
+      if (layer.in !== width) throw new Error("aeviz hover: layer sizes do not chain");
+      width = layer.out;
+      bufs.push(new Float32Array(width));
+    } else {
+      bufs.push(null); // element-wise, in place
+    }
+  }
+  return { header, w, bufs, input: new Float32Array(header.latent_dim), out: new Float32Array(width) };
+}
+
+// The forward pass of LatentModel.decode for a flat Linear/activation stack: float64
+// accumulation, float32 activations between layers (as torch stores them).
+function forward(model, z) {
+  const { w, bufs, header } = model;
+  let x = model.input;
+  for (let i = 0; i < x.length; i++) x[i] = z[i];
+  const layers = header.layers;
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l];
+    switch (layer.op) {
+      case "linear": {
+        const y = bufs[l], nIn = layer.in, nOut = layer.out, wo = layer.weight, bo = layer.bias;
+        for (let o = 0; o < nOut; o++) {
+          let s = w[bo + o];
+          const row = wo + o * nIn;
+          for (let i = 0; i < nIn; i++) s += w[row + i] * x[i];
+          y[o] = s;
+        }
+        x = y;
+        break;
+      }
+      case "relu":
+        for (let i = 0; i < x.length; i++) if (x[i] < 0) x[i] = 0;
+        break;
+      case "leaky_relu":
+        for (let i = 0; i < x.length; i++) if (x[i] < 0) x[i] *= layer.slope;
+        break;
+      case "sigmoid":
+        for (let i = 0; i < x.length; i++) x[i] = 1 / (1 + Math.exp(-x[i]));
+        break;
+      case "tanh":
+        for (let i = 0; i < x.length; i++) x[i] = Math.tanh(x[i]);
+        break;
+      default:
+        throw new Error(`aeviz hover: unknown layer ${layer.op}`);
+    }
+  }
+  const out = model.out;
+  if (header.output === "sigmoid") for (let i = 0; i < PIXELS; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+  else for (let i = 0; i < PIXELS; i++) out[i] = Math.min(1, Math.max(0, x[i]));
+  return out;
+}
+
+// ---------------------------------------------------------------- one preview
+
+const CSS = `
+.aeviz-hover { display: flex; gap: 0.75rem; align-items: center; font-family: var(--st-font, sans-serif);
+  color: var(--st-text-color, inherit); font-size: 0.9rem; min-height: 148px; }
+.aeviz-hover canvas { width: 140px; height: 140px; image-rendering: pixelated; background: #000;
+  border: 1px solid var(--st-border-color, #ccc); border-radius: 4px; flex: none; }
+.aeviz-hover .aeviz-hover-z { font-family: var(--st-code-font, monospace); }
+.aeviz-hover .aeviz-hover-note { opacity: 0.7; font-size: 0.8rem; }
+/* plotly's CSS resets margin and border of every div inside .plotly: a transform centres the
+   marker and box-shadows draw the ring */
+.aeviz-hover-marker { position: absolute; box-sizing: border-box; width: 18px; height: 18px;
+  transform: translate(-50%, -50%);
+  border-radius: 50%; box-shadow: inset 0 0 0 3px #d62728, 0 0 0 2px #fff; pointer-events: none;
+  z-index: 1000; display: none; }
+`;
+
+function ensureStyle() {
+  if (document.getElementById("aeviz-hover-style")) return;
+  const style = document.createElement("style");
+  style.id = "aeviz-hover-style";
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}
+
+function buildDom(inst, parentElement) {
+  const root = document.createElement("div");
+  root.className = "aeviz-hover";
+  root.dataset.preview = inst.key;
+  const canvas = document.createElement("canvas");
+  canvas.width = 28;
+  canvas.height = 28;
+  const text = document.createElement("div");
+  const title = document.createElement("div");
+  const zText = document.createElement("div");
+  zText.className = "aeviz-hover-z";
+  const note = document.createElement("div");
+  note.className = "aeviz-hover-note";
+  text.append(title, zText, note);
+  root.append(canvas, text);
+  parentElement.appendChild(root);
+  const ctx = canvas.getContext("2d");
+  Object.assign(inst, { root, canvas, ctx, title, zText, note, image: ctx.createImageData(28, 28) });
+  title.textContent = `${inst.meta.label || ""} decoder, in your browser`;
+  note.textContent = "Move the pointer over the map; click to pin z.";
+  zText.textContent = "z = ( · , · )";
+}
+
+function draw(inst, z, how) {
+  const pix = forward(inst.model, z);
+  const d = inst.image.data;
+  for (let i = 0, j = 0; i < PIXELS; i++, j += 4) {
+    const v = Math.round(pix[i] * 255);
+    d[j] = d[j + 1] = d[j + 2] = v;
+    d[j + 3] = 255;
+  }
+  inst.ctx.putImageData(inst.image, 0, 0);
+  inst.z = [z[0], z[1]];
+  inst.zText.textContent = `${how} z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`;
+  inst.canvas.dataset.z = `${z[0]},${z[1]}`;
+  REG.images++;
+}
+
+function showRest(inst) {
+  // Pointer elsewhere: the pinned z if there is one; the canvas otherwise keeps its last image.
+  if (inst.pinned && inst.model) draw(inst, inst.pinned, "pinned");
+}
+
+// ---------------------------------------------------------------- the chart (page structure)
+
+function plotArea(mapKey) {
+  const gd = document.querySelector(`.st-key-${mapKey} .js-plotly-plot`);
+  const drag = gd && gd.querySelector(".nsewdrag");
+  const fl = gd && gd._fullLayout;
+  if (!drag || !fl || !fl.xaxis || !fl.yaxis) return null;
+  return { gd, drag, xa: fl.xaxis, ya: fl.yaxis, rect: drag.getBoundingClientRect() };
+}
+
+function instanceAt(target) {
+  if (!target || !target.closest || target.closest(".modebar, .legend")) return null;
+  for (const inst of REG.instances.values()) {
+    if (inst.model && inst.mapKey && target.closest(`.st-key-${inst.mapKey}`)) return inst;
+  }
+  return null;
+}
+
+function dataAt(inst, clientX, clientY) {
+  const area = plotArea(inst.mapKey);
+  if (!area) return null;
+  const { rect, xa, ya } = area;
+  const px = clientX - rect.left, py = clientY - rect.top;
+  if (px < 0 || py < 0 || px > rect.width || py > rect.height) return null;
+  return [xa.p2l(px), ya.p2l(py)];
+}
+
+function placeMarker(inst, z) {
+  const area = z && plotArea(inst.mapKey);
+  if (!area) {
+    if (inst.marker) inst.marker.style.display = "none";
+    return;
+  }
+  const host = area.gd.querySelector(".svg-container") || area.gd;
+  if (!inst.marker || inst.marker.parentNode !== host) {
+    inst.marker?.remove();
+    inst.marker = document.createElement("div");
+    inst.marker.className = "aeviz-hover-marker";
+    inst.marker.dataset.map = inst.mapKey;
+    host.appendChild(inst.marker);
+  }
+  const hostRect = host.getBoundingClientRect();
+  const px = area.xa.l2p(z[0]), py = area.ya.l2p(z[1]);
+  const inside = px >= 0 && py >= 0 && px <= area.rect.width && py <= area.rect.height;
+  inst.marker.style.left = `${area.rect.left - hostRect.left + px}px`;
+  inst.marker.style.top = `${area.rect.top - hostRect.top + py}px`;
+  inst.marker.style.display = inside ? "block" : "none";
+}
+
+function partnerOf(inst) {
+  const p = inst.meta.partner && REG.instances.get(inst.meta.partner);
+  if (p) return p.model ? p : null;
+  for (const other of REG.instances.values()) if (other !== inst && other.model) return other;
+  return null;
+}
+
+// ---------------------------------------------------------------- events
+
+function frame() {
+  REG.rafId = 0;
+  const p = REG.pending;
+  REG.pending = null;
+  if (!p) return;
+  const { inst, z } = p;
+  if (z) {
+    draw(inst, z, "");
+    const partner = REG.linked ? partnerOf(inst) : null;
+    if (partner) {
+      draw(partner, z, `${inst.meta.label || "other"}'s`);
+      placeMarker(partner, z);
+    }
+  } else {
+    showRest(inst);
+    const partner = partnerOf(inst);
+    if (partner) {
+      showRest(partner);
+      placeMarker(partner, null);
+    }
+  }
+  const drawn = performance.now();
+  const rec = { ev: p.ts, drawn, painted: NaN };
+  // A task queued from inside the animation frame runs after that frame is painted.
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => { rec.painted = performance.now(); };
+  ch.port2.postMessage(0);
+  REG.records.push(rec);
+  if (REG.records.length > MAX_RECORDS) REG.records.splice(0, REG.records.length - MAX_RECORDS);
+}
+
+function request(inst, z, ts) {
+  REG.pending = { inst, z, ts };
+  if (!REG.rafId) REG.rafId = requestAnimationFrame(frame);
+}
+
+let hovered = null; // the instance whose map the pointer was last over
+let down = null; // where the last mousedown on a map happened
+
+function onMove(e) {
+  const inst = instanceAt(e.target);
+  const z = inst && dataAt(inst, e.clientX, e.clientY);
+  if (z) {
+    hovered = inst;
+    request(inst, z, e.timeStamp);
+  } else if (hovered) {
+    request(hovered, null, e.timeStamp);
+    hovered = null;
+  }
+}
+
+function onDown(e) {
+  down = { x: e.clientX, y: e.clientY };
+}
+
+function onClick(e) {
+  // plotly pans on drag; only a press and release within a few pixels is a click.
+  if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return;
+  const inst = instanceAt(e.target);
+  const z = inst && dataAt(inst, e.clientX, e.clientY);
+  if (!z) return;
+  inst.pinned = z;
+  draw(inst, z, "pinned");
+  if (inst.setTriggerValue) inst.setTriggerValue("click", z);
+}
+
+function install() {
+  if (REG.installed) return;
+  REG.installed = true;
+  const opts = { capture: true, passive: true };
+  document.addEventListener("mousemove", onMove, opts);
+  document.addEventListener("mousedown", onDown, opts);
+  document.addEventListener("click", onClick, opts);
+  document.addEventListener("mouseleave", (e) => onMove({ target: null, timeStamp: e.timeStamp }), opts);
+}
+
+// ---------------------------------------------------------------- test and benchmark hooks
+
+function find(key) {
+  return REG.instances.get(key) || [...REG.instances.values()].find((i) => i.mapKey === key);
+}
+
+REG.decode = (key, z) => {
+  const inst = find(key);
+  if (!inst || !inst.model) throw new Error(`aeviz hover: no decoder for ${key}`);
+  return Array.from(forward(inst.model, z));
+};
+// Decode with a blob given directly (base64 of aeviz/decoder_export.py's bytes): the tests run
+// the same forward pass over every shipped decoder, shown on the page or not.
+REG.decodeWith = (b64, zs) => {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const { header, weightBytes } = parseBlob(bytes);
+  const model = buildModel(header, weightBytes);
+  return zs.map((z) => Array.from(forward(model, z)));
+};
+REG.info = (key) => {
+  const inst = find(key);
+  return inst && inst.model
+    ? { fingerprint: inst.fingerprint, map: inst.mapKey, z: inst.z || null, pinned: inst.pinned || null,
+        linked: REG.linked }
+    : null;
+};
+REG.stats = (reset) => {
+  const out = { records: REG.records.slice(), images: REG.images };
+  if (reset) {
+    REG.records = [];
+    REG.images = 0;
+  }
+  return out;
+};
+
+// ---------------------------------------------------------------- the mount
+
+export default function mount(component) {
+  const { data, parentElement, setTriggerValue } = component;
+  install();
+  if (!(data instanceof Uint8Array)) {
+    // The "same z in both" switch.
+    REG.linked = !!(data && data.linked);
+    if (!REG.linked) for (const inst of REG.instances.values()) placeMarker(inst, null);
+    return undefined;
+  }
+  ensureStyle();
+  const { header, weightBytes } = parseBlob(data);
+  const meta = header.meta || {};
+  let inst = REG.instances.get(meta.preview);
+  if (!inst) {
+    inst = { key: meta.preview };
+    REG.instances.set(meta.preview, inst);
+  }
+  inst.meta = meta;
+  inst.mapKey = meta.map;
+  inst.setTriggerValue = setTriggerValue;
+  let redraw = false;
+  if (inst.fingerprint !== header.fingerprint) {
+    // A new model (or the first): copy its weights once; reruns with the same blob skip this.
+    inst.model = buildModel(header, weightBytes);
+    inst.fingerprint = header.fingerprint;
+    inst.pinned = null;
+    redraw = true;
+  }
+  if (inst.parent !== parentElement || !inst.root || !inst.root.isConnected) {
+    inst.root?.remove();
+    inst.parent = parentElement;
+    buildDom(inst, parentElement);
+    redraw = true;
+  }
+  if (redraw && inst.z) draw(inst, inst.z, inst.pinned ? "pinned" : "");
+  inst.root.dataset.fingerprint = header.fingerprint;
+  return () => {
+    // Unmount (the page changed): forget this preview unless a newer mount has replaced it.
+    if (inst.parent === parentElement) {
+      inst.root?.remove();
+      inst.marker?.remove();
+      REG.instances.delete(inst.key);
+    }
+  };
+}

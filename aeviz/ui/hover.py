@@ -1,0 +1,126 @@
+"""Hover-to-decode (issue 5): a preview beside a latent map that decodes z under the pointer in
+the browser, every frame, and a "same z in both" switch.
+
+Python sends each decoder once per model as raw float32 bytes plus a JSON description of its
+layers (``aeviz/decoder_export.py``); ``hover.js`` (next to this file) mirrors the forward pass,
+listens to the pointer over the plotly chart whose ``key`` it is given, and draws a 28x28 canvas.
+A click pins z there and is reported back: ``hover_preview`` returns it on the run that follows.
+
+Use, next to each map (``st.plotly_chart(..., key="latent_ae")``)::
+
+    z = hover_preview(model_ae, map_key="latent_ae", key="hover_ae", label="AE", partner="hover_vae")
+    if z is not None: ...  # the clicked z (the server stays the source of truth)
+    same_z_switch()        # once per page
+
+Set ``AEVIZ_HOVER=0`` (or open the page with ``?hover=0``) to leave the component out, e.g. to
+measure what it costs the page load (``benchmarks/hover_fps.py``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+from torch import nn
+
+from aeviz.decoder_export import UnsupportedDecoder, export_decoder
+
+JS_FILE = Path(__file__).with_name("hover.js")
+COMPONENT = "aeviz.hover"
+
+
+def hover_enabled() -> bool:
+    """False when the environment (``AEVIZ_HOVER=0``) or the URL (``?hover=0``) turns it off."""
+    if os.environ.get("AEVIZ_HOVER", "1") == "0":
+        return False
+    return st.query_params.get("hover", "1") != "0"
+
+
+@st.cache_resource(show_spinner=False)
+def _mount_fn():
+    """The component, registered once per process. Its JavaScript is read from ``hover.js``;
+    st.components.v2 takes file paths only for installed packages with a manifest, so the text
+    is passed inline (it is not a download: the file ships with the app)."""
+    # isolate_styles=False: the preview's canvas sits in the page DOM under `.st-key-<key>`,
+    # where tests, and the JS itself, find it with ordinary selectors.
+    return st.components.v2.component(COMPONENT, js=JS_FILE.read_text(), isolate_styles=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _blob_cache() -> tuple[weakref.WeakKeyDictionary, threading.Lock]:
+    """Exported decoders per model object (models come from ``st.cache_resource``, read-only);
+    an entry goes away with its model."""
+    return weakref.WeakKeyDictionary(), threading.Lock()
+
+
+def decoder_blob(model: nn.Module, meta: dict) -> bytes:
+    """The packed decoder for ``model`` with ``meta`` in its header, built once per model and meta:
+    identical bytes on every rerun, so Streamlit's message cache sends a reference, not the
+    weights, after the first load."""
+    cache, lock = _blob_cache()
+    tag = json.dumps(meta, sort_keys=True)
+    with lock:
+        per_model = cache.setdefault(model, {})
+        if tag not in per_model:
+            per_model[tag] = export_decoder(model, meta)
+        return per_model[tag]
+
+
+def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
+                  partner: str | None = None,
+                  on_click: Callable[[list[float]], None] | None = None) -> list[float] | None:
+    """Render the hover preview of ``model`` for the plotly chart created with ``key=map_key``.
+
+    Parameters
+    ----------
+    model : a loaded latent model (``aeviz.ui.state.get_model``); its decoder must be an MLP and its
+        latent space 2-D, otherwise a note says that this map answers clicks only.
+    map_key : the ``key=`` of the map's ``st.plotly_chart``.
+    key : the preview's element key (``hover_ae`` / ``hover_vae``).
+    label : a short model name shown in the preview ("AE").
+    partner : the other preview's key, for the "same z in both" switch.
+    on_click : called with the clicked z (a Streamlit callback: it runs before the script).
+
+    Returns
+    -------
+    The clicked z ``[z1, z2]`` on the run a click caused, otherwise None.
+    """
+    if not hover_enabled():
+        return None
+    if getattr(model, "latent_dim", None) != 2:
+        st.caption("Hover preview: only for 2-D latent spaces; click the map instead.")
+        return None
+    meta = {"preview": key, "map": map_key, "partner": partner, "label": label}
+    try:
+        blob = decoder_blob(model, meta)
+    except UnsupportedDecoder as e:
+        st.caption(f"Hover preview needs an MLP decoder ({e}); this map answers clicks only.")
+        return None
+    callback = None
+    if on_click is not None:
+        def callback() -> None:
+            z = (st.session_state.get(key) or {}).get("click")
+            if z is not None:
+                on_click([float(v) for v in z])
+    result = _mount_fn()(key=key, data=blob, on_click_change=callback or _noop)
+    z = result.get("click") if hasattr(result, "get") else getattr(result, "click", None)
+    return [float(v) for v in z] if z is not None else None
+
+
+def same_z_switch(key: str = "hover_same_z", value: bool = True) -> bool:
+    """The "same z in both" toggle: hovering one map also decodes that z through the other model
+    and marks it on the other map. Returns its state."""
+    linked = st.toggle("Same z in both", value=value, key=key, disabled=not hover_enabled(),
+                       help="Hovering one map also decodes the same z with the other model and "
+                            "marks it on the other map.")
+    if hover_enabled():
+        _mount_fn()(key=f"{key}_js", data={"linked": bool(linked)})
+    return linked
+
+
+def _noop() -> None:
+    """Streamlit reports a trigger only for events that have an ``on_<event>_change`` callback."""

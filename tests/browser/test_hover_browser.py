@@ -1,0 +1,157 @@
+"""Hover-to-decode in a real browser (issue 5): the JavaScript forward pass equals torch's, and
+the hookup to Streamlit's and plotly's page structure still works (hover -> canvas changes at the
+right z, "same z in both" marks the other map, a click reaches the server).
+
+If one of these fails after a Streamlit or plotly upgrade, read the header of aeviz/ui/hover.js:
+it lists every piece of page structure the component relies on."""
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from aeviz.checkpoints import load_model
+from aeviz.data import load_dataset
+from aeviz.decoder_export import export_decoder
+from aeviz.plots import axis_range_for
+
+from conftest import CHECKPOINTS, ROOT, free_port, wait_for_app_idle
+from test_hover_export import SHIPPED_MLP, torch_decode
+
+pytestmark = pytest.mark.browser
+DEMO = "tests/apps/hover_demo.py"
+
+
+@pytest.fixture(scope="module")
+def demo_url(checkpoint_copy, artifacts):
+    """`streamlit run tests/apps/hover_demo.py` on a free port (two maps keyed like the
+    Explorer's, each with its hover preview)."""
+    port = free_port()
+    log = open(artifacts / "hover-demo-server.log", "w")
+    env = {**os.environ, "AEVIZ_OFFLINE": "1", "AEVIZ_CHECKPOINTS": str(checkpoint_copy)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", DEMO, "--server.headless=true", f"--server.port={port}",
+         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"hover demo server did not start; see {log.name}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+def open_demo(page, url):
+    page.goto(url)
+    for key in ("latent_ae", "latent_vae"):
+        page.wait_for_selector(f".st-key-{key} .js-plotly-plot .nsewdrag", timeout=60000)
+    for key in ("hover_ae", "hover_vae"):
+        page.wait_for_selector(f".st-key-{key} canvas", timeout=60000)
+    page.wait_for_function("window.aevizHover && aevizHover.info('hover_ae') && aevizHover.info('hover_vae')")
+    wait_for_app_idle(page)
+
+
+def test_browser_decode_equals_torch(page, demo_url):
+    """Every shipped MLP decoder, 100 random z each, through the same JavaScript the page runs;
+    and the two decoders the page received over the websocket."""
+    open_demo(page, demo_url)
+    rng = np.random.default_rng(5)
+    for path in SHIPPED_MLP:
+        model = load_model(path)
+        z = rng.normal(0, 3, (100, model.latent_dim))
+        blob = base64.b64encode(export_decoder(model)).decode()
+        js = np.array(page.evaluate("([b, zs]) => aevizHover.decodeWith(b, zs)", [blob, z.tolist()]))
+        err = np.abs(js - torch_decode(model, z)).max()
+        assert err < 1e-5, f"{path}: browser decode differs from torch by {err:.2e}"
+    for tag in ("ae", "vae"):
+        model = load_model(CHECKPOINTS / f"mnist-{tag}")
+        z = rng.uniform(-5, 5, (100, 2))
+        js = np.array(page.evaluate(f"zs => zs.map(z => aevizHover.decode('hover_{tag}', z))", z.tolist()))
+        assert np.abs(js - torch_decode(model, z)).max() < 1e-5
+
+
+def plot_box(page, key):
+    box = page.locator(f".st-key-{key} .js-plotly-plot .nsewdrag").bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 100, f"no plot area for {key}"
+    return box
+
+
+def axis_range(tag):
+    """The demo figure's fixed axes, computed here independently of the page."""
+    model = load_model(CHECKPOINTS / f"mnist-{tag}")
+    with torch.inference_mode():
+        codes = model.encode(load_dataset("mnist", allow_download=False).images("test")[:2000]).numpy()
+    return axis_range_for(codes)
+
+
+def pixel_for(box, rng, z):
+    x0, x1, y0, y1 = rng
+    return (box["x"] + (z[0] - x0) / (x1 - x0) * box["width"],
+            box["y"] + (y1 - z[1]) / (y1 - y0) * box["height"])
+
+
+def canvas_png(page, key):
+    return page.evaluate(f"document.querySelector('.st-key-{key} canvas').toDataURL()")
+
+
+def test_hover_decodes_under_the_pointer(page, demo_url, artifacts):
+    open_demo(page, demo_url)
+    ranges = {"ae": axis_range("ae"), "vae": axis_range("vae")}
+    box_ae, box_vae = plot_box(page, "latent_ae"), plot_box(page, "latent_vae")
+    before = canvas_png(page, "hover_ae"), canvas_png(page, "hover_vae")
+    # A z inside both maps' axes: hover it on the AE map.
+    z = (0.5, 0.5)
+    x, y = pixel_for(box_ae, ranges["ae"], z)
+    page.mouse.move(x - 30, y - 20)
+    page.mouse.move(round(x), round(y), steps=5)
+    page.wait_for_function("aevizHover.info('hover_ae').z !== null")
+    page.wait_for_timeout(100)
+    shown = page.evaluate("aevizHover.info('hover_ae').z")
+    x0, x1, y0, y1 = ranges["ae"]
+    tol = 1.5 * max((x1 - x0) / box_ae["width"], (y1 - y0) / box_ae["height"])
+    assert abs(shown[0] - z[0]) < tol and abs(shown[1] - z[1]) < tol, (
+        f"hover at z={z} shows z={shown}: pixel -> data mapping broke (see hover.js header)")
+    after = canvas_png(page, "hover_ae"), canvas_png(page, "hover_vae")
+    assert after[0] != before[0], "hovering the AE map did not redraw its preview"
+    # "Same z in both" is on by default: the VAE preview decoded the same z, its map shows a marker there.
+    assert after[1] != before[1], "the VAE preview did not follow the AE map's pointer"
+    assert page.evaluate("aevizHover.info('hover_vae').z") == shown
+    marker = page.locator(".st-key-latent_vae .aeviz-hover-marker")
+    assert marker.is_visible(), "no marker on the other map"
+    mbox = marker.bounding_box()
+    mx, my = pixel_for(box_vae, ranges["vae"], shown)
+    assert abs(mbox["x"] + mbox["width"] / 2 - mx) < 3 and abs(mbox["y"] + mbox["height"] / 2 - my) < 3
+    page.screenshot(path=str(artifacts / "hover-linked.png"))
+    # A click pins z and tells the server.
+    page.mouse.click(round(x), round(y))
+    page.wait_for_function("document.querySelector('.st-key-clicked_ae').innerText.includes('[')", timeout=30000)
+    text = page.locator(".st-key-clicked_ae").inner_text()
+    server_z = [float(v) for v in text.split("[")[1].split("]")[0].split(",")]
+    assert np.allclose(server_z, shown, atol=tol), f"server got {server_z}, hovered {shown}"
+    # Off: the other preview stays put.
+    page.locator(".st-key-hover_same_z label").click()
+    page.wait_for_function("!aevizHover.info('hover_vae').linked")
+    vae_before = canvas_png(page, "hover_vae")
+    page.mouse.move(box_ae["x"] + 40, box_ae["y"] + 40, steps=5)
+    page.wait_for_timeout(150)
+    assert canvas_png(page, "hover_vae") == vae_before
+    assert not marker.is_visible()
+    page.screenshot(path=str(artifacts / "hover-unlinked.png"))
