@@ -29,7 +29,7 @@ import torch
 from .config import ModelConfig, TrainConfig
 from .data import Dataset
 from .models import build_model
-from .training import RECON_PREVIEW_COUNT, EpochInfo, StepInfo, TrainResult, snapshot_indices, train
+from .training import RECON_PREVIEW_COUNT, EpochInfo, StepInfo, TrainResult, pick_device, snapshot_indices, train
 
 MAX_TRAININGS_ENV = "AEVIZ_MAX_TRAININGS"
 HEARTBEAT_ENV = "AEVIZ_HEARTBEAT_S"
@@ -164,6 +164,8 @@ class Job:
         self.id = next(self._ids)
         self.spec, self.owner = spec, owner
         self._dataset = dataset
+        self.data_description = dataset.describe()
+        self.device = str(pick_device(spec.train.device))
         self._owner_alive = owner_alive
         self.heartbeat_s = heartbeat_setting() if heartbeat_s is None else heartbeat_s
         self._clock = clock

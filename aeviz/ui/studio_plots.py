@@ -1,0 +1,73 @@
+"""Figures for the training studio: arrays in, figures or images out. No Streamlit here."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from aeviz.plots import axis_range_for, latent_scatter
+
+MAX_CURVE_POINTS = 1500  # longer loss curves are averaged down: the browser draws them quickly
+KIND_NAMES = {"ae": "AE", "vae": "VAE", "linear-ae": "Linear AE", "denoising-ae": "Denoising AE"}
+KIND_COLORS = {"ae": "#4e79a7", "linear-ae": "#4e79a7", "denoising-ae": "#4e79a7", "vae": "#e15759"}
+
+
+def _downsample(steps: np.ndarray, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
+    """(k, 4) rows of step, loss, recon, kl -> at most ``limit`` rows, each the mean of a block."""
+    if len(steps) <= limit:
+        return steps
+    block = -(-len(steps) // limit)
+    cut = len(steps) // block * block
+    head = steps[:cut].reshape(-1, block, steps.shape[1]).mean(axis=1)
+    return np.vstack([head, steps[cut:].mean(axis=0, keepdims=True)]) if cut < len(steps) else head
+
+
+def loss_figure(curves: dict[str, np.ndarray], total_steps: int, height: int = 300) -> go.Figure:
+    """Per-step losses: reconstruction (every model) on the left, KL (the VAE's) on the right.
+
+    ``curves`` maps a model kind to its (k, 4) array of step, loss, recon, kl. The x axes span the
+    whole run from the start, so the curves grow from left to right.
+    """
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
+                        subplot_titles=("Reconstruction loss per image", "KL term per image (VAE)"))
+    for kind, steps in curves.items():
+        s = _downsample(steps)
+        name, color = KIND_NAMES.get(kind, kind), KIND_COLORS.get(kind, "#59a14f")
+        fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 2], mode="lines", name=f"{name} reconstruction",
+                                 line={"color": color, "width": 1.5}), row=1, col=1)
+        if kind == "vae":
+            fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 3], mode="lines", name="VAE KL",
+                                     line={"color": "#f28e2b", "width": 1.5}), row=1, col=2)
+    fig.update_xaxes(title_text="step", range=[0, max(total_steps, 1)])
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(height=height, margin={"l": 40, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
+                      legend={"orientation": "h", "y": -0.25}, uirevision="losses")
+    return fig
+
+
+def latent_map(codes: np.ndarray, labels: np.ndarray, class_names, title: str,
+               axis_range: tuple[float, float, float, float] | None = None, height: int = 420) -> go.Figure:
+    """The Explorer's map style (``plots.latent_scatter``) for one epoch's snapshot."""
+    return latent_scatter(codes, labels, class_names, axis_range or axis_range_for(codes), title=title,
+                          height=height, marker_size=4)
+
+
+def shared_range(snapshots: list[np.ndarray]) -> tuple[float, float, float, float]:
+    """One axis range that holds every epoch's codes: the drift over the epochs stays visible."""
+    return axis_range_for(np.concatenate(snapshots, axis=0))
+
+
+def reconstruction_strip(originals: np.ndarray, rows: list[np.ndarray], scale: int = 3,
+                         gap: int = 2) -> np.ndarray:
+    """Originals on top, one row per model below: (8, 28, 28) arrays in [0, 1] -> a uint8 image
+    enlarged ``scale`` times (nearest neighbour, so pixels stay sharp) with white gaps."""
+    all_rows = [originals, *rows]
+    n = originals.shape[0]
+    h, w = 28 * scale, 28 * scale
+    out = np.full((len(all_rows) * (h + gap) - gap, n * (w + gap) - gap), 255, dtype=np.uint8)
+    for r, images in enumerate(all_rows):
+        for c in range(n):
+            # White strokes on black, as the Explorer draws decoded images.
+            tile = np.kron(np.clip(images[c], 0, 1), np.ones((scale, scale)))
+            out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = (tile * 255).astype(np.uint8)
+    return out

@@ -1,0 +1,148 @@
+"""AppTest (no browser) of the training studio: a one-epoch AE + VAE run, the replay, Save, the
+busy queue, Stop and a diverging learning rate.
+
+AppTest does not simulate ``run_every`` (streamlit-notes §5), so a test takes the job out of
+``session_state["studio_job"]``, waits for it, and reruns the page."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aeviz.checkpoints import list_checkpoints, load_model
+
+TIMEOUT = 90
+SCRIPT = "from aeviz.ui import studio\nstudio.page()\n"
+
+
+@pytest.fixture
+def studio(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("AEVIZ_OFFLINE", "1")
+    monkeypatch.setenv("AEVIZ_HEARTBEAT_S", "60")  # a test may sit between reruns for a while
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    yield at
+    job = at.session_state["studio_job"] if "studio_job" in at.session_state else None
+    if job is not None:
+        job.cancel()
+        assert job.wait(30)
+
+
+def _start(at, epochs: int = 1, lr: float | None = None) -> None:
+    at.slider(key="studio_epochs").set_value(epochs)
+    if lr is not None:
+        at.select_slider(key="studio_lr").set_value(lr)
+    at.button(key="studio_start").click().run()
+    assert not at.exception
+
+
+def _finish(at):
+    job = at.session_state["studio_job"]
+    assert job.wait(120), "the training did not end"
+    at.run()
+    assert not at.exception
+    return job
+
+
+def _texts(at) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "error", "warning", "success", "info")
+             for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]
+    return "\n".join(parts + [p.proto.text for p in at.get("progress")])
+
+
+def test_one_epoch_run_shows_maps_and_saves_a_checkpoint(studio, tmp_path):
+    at = studio
+    assert at.button(key="studio_start").disabled is False
+    assert "Start training" in _texts(at) or at.button(key="studio_start").label == "Start training"
+    _start(at, epochs=1)
+    job = at.session_state["studio_job"]
+    assert job.spec.kinds == ("ae", "vae") and job.spec.arch == "mlp" and job.spec.train.epochs == 1
+    assert at.button(key="studio_start").disabled and not at.button(key="studio_stop").disabled
+    _finish(at)
+    text = _texts(at)
+    assert "Finished: 1 of 1 epochs" in text, text
+    assert at.get("progress")[0].proto.value == 100
+    assert len(at.get("plotly_chart")) == 3  # the loss curves and two latent maps
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [(s["layout"].get("title") or {}).get("text") for s in specs]
+    assert titles[1:] == ["AE · epoch 1", "VAE · epoch 1"]
+    assert len(specs[1]["data"]) == 10  # one trace per digit class
+    assert [a["text"] for a in specs[0]["layout"]["annotations"]] == [
+        "Reconstruction loss per image", "KL term per image (VAE)"]
+    assert len(at.get("image")) == 1 and at.get("image")[0].proto.imgs[0].url.endswith(".png")
+    assert not at.button(key="studio_start").disabled and at.button(key="studio_stop").disabled
+
+    at.text_input(key=f"studio_save_name_{job.id}").set_value("apptest-run").run()
+    assert "`apptest-run-ae`, `apptest-run-vae`" in _texts(at)
+    at.button(key="studio_save").click().run()
+    assert not at.exception
+    assert "Saved `apptest-run-ae`, `apptest-run-vae`" in _texts(at)
+    listed = {c["name"]: c for c in list_checkpoints(tmp_path)}
+    assert set(listed) == {"apptest-run-ae", "apptest-run-vae"}
+    assert listed["apptest-run-vae"]["kind"] == "vae" and listed["apptest-run-vae"]["result"]["epochs"] == 1
+    assert load_model(tmp_path / "apptest-run-ae").config["origin"] == "training-studio"
+
+    # Saving again under the same name needs an explicit "replace".
+    at.run()
+    assert at.button(key="studio_save").disabled
+    at.checkbox(key=f"studio_overwrite_{job.id}").check().run()
+    assert not at.button(key="studio_save").disabled
+
+
+def test_a_shipped_name_and_a_bad_name_are_refused(studio, tmp_path):
+    at = studio
+    (tmp_path / "mnist-ae").mkdir()
+    (tmp_path / "mnist-ae" / "config.json").write_text('{"kind": "ae"}')
+    at.radio(key="studio_mode").set_value("ae").run()
+    _start(at, epochs=1)
+    job = _finish(at)
+    name = at.text_input(key=f"studio_save_name_{job.id}")
+    name.set_value("mnist-ae").run()
+    assert "already exists and was not made here" in _texts(at)
+    assert at.button(key="studio_save").disabled
+    at.text_input(key=f"studio_save_name_{job.id}").set_value("../evil").run()
+    assert "Use 1 to 63 letters" in _texts(at)
+    assert at.button(key="studio_save").disabled
+
+
+def test_busy_server_queues_then_starts(studio, mnist):
+    from aeviz.config import TrainConfig
+    from aeviz.jobs import Job, JobSpec
+    from aeviz.ui.studio_state import get_registry
+
+    at = studio
+    registry = get_registry()  # the same process-wide object the page uses
+    assert registry.max_running == 1
+    other = registry.submit("someone-else", lambda: Job(
+        JobSpec("mnist", kinds=("ae",), train=TrainConfig(epochs=500)), mnist, heartbeat_s=60))
+    try:
+        _start(at, epochs=1)
+        assert "studio_job" not in at.session_state
+        text = _texts(at)
+        assert "The server is busy: 1 training running (limit 1). You are next in line" in text, text
+        assert not at.button(key="studio_stop").disabled  # leaves the queue
+    finally:
+        other.cancel()
+        assert other.wait(30)
+    at.run()  # the live view asks again: now there is a place
+    assert "studio_job" in at.session_state and "studio_waiting" not in at.session_state
+    _finish(at)
+    assert "Finished: 1 of 1 epochs" in _texts(at)
+
+
+def test_stop_and_divergence_are_shown(studio):
+    at = studio
+    at.radio(key="studio_mode").set_value("ae").run()
+    _start(at, epochs=3, lr=10.0)
+    job = _finish(at)
+    assert job.view().state == "diverged"
+    text = _texts(at)
+    assert "training diverged" in text and "You can still save the last good weights" in text
+    assert not at.button(key="studio_save").disabled
+
+    _start(at, epochs=50, lr=1e-3)
+    at.button(key="studio_stop").click().run()
+    _finish(at)
+    assert "stopped by the user" in _texts(at)
