@@ -1,8 +1,9 @@
 """The hover preview's Python side (aeviz/ui/hover.py) under AppTest: what it sends, that reruns
-send the same bytes (so Streamlit's message cache answers with a reference), the off switch, and
+send a reference instead of the weights, the off switch, and
 the note for decoders the browser cannot run."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,18 @@ def test_demo_sends_each_decoder_once_as_bytes():
     blobs = {read_export(p.bytes)[0]["meta"]["preview"]: p.bytes for p in protos if p.WhichOneof("data") == "bytes"}
     assert set(blobs) == {"hover_ae", "hover_vae"}
     header = read_export(blobs["hover_ae"])[0]
-    assert header["meta"] == {"preview": "hover_ae", "map": "latent_ae", "partner": "hover_vae", "label": "AE"}
+    assert header["meta"] == {"preview": "hover_ae", "map": "latent_ae", "partner": "hover_vae", "label": "AE",
+                             "report": True}
     assert {p.id.rsplit("-", 1)[-1] for p in protos} == {"hover_ae", "hover_vae", "hover_same_z_js"}
     assert all(p.component_name == "aeviz.hover" and "export default function" in p.js_content for p in protos)
+    fingerprints = {k: read_export(b)[0]["fingerprint"] for k, b in blobs.items()}
     at.toggle(key="hover_same_z").set_value(False).run()
-    again = {read_export(p.bytes)[0]["meta"]["preview"]: p.bytes for p in components(at) if p.bytes}
-    assert again == blobs  # identical bytes on a rerun: sent once, then by reference
-    assert [p.json for p in components(at) if p.WhichOneof("data") == "json"] == ['{"linked": false}']
+    # Later runs send a reference to the weights the page already has, not the weights again.
+    refs = {json.loads(p.json)["meta"]["preview"]: json.loads(p.json)["fingerprint"]
+            for p in components(at) if "fingerprint" in p.json}
+    assert refs == fingerprints
+    assert not [p for p in components(at) if p.WhichOneof("data") == "bytes"]
+    assert [p.json for p in components(at) if "linked" in p.json] == ['{"linked": false}']
 
 
 def test_off_switch(monkeypatch):

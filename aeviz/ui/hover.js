@@ -8,9 +8,12 @@
 // test hook: aevizHover.decode(key, z) -> Array(784), decodeWith(b64, zs), info(key), stats().
 //
 // Two kinds of mounts, told apart by `data`:
-//   * bytes (Uint8Array): one preview. The blob is made by aeviz/decoder_export.py:
+//   * bytes (Uint8Array): one preview with its weights. The blob is made by aeviz/decoder_export.py:
 //     "AEVZ", uint32 header length, JSON header (layers, offsets, meta), float32 weights.
-//     header.meta = {preview: "hover_ae", map: "latent_ae", partner: "hover_vae", label: "AE"}.
+//     header.meta = {preview: "hover_ae", map: "latent_ae", partner: "hover_vae", label: "AE",
+//     report: true}; report=false: the page has its own click path (see onClick).
+//   * JSON {fingerprint, meta}: one preview whose weights this page received earlier (the server
+//     sends them once per model and session; if they are missing here, trigger "missing" asks again).
 //   * JSON {"linked": bool}: the "same z in both" switch.
 //
 // PAGE STRUCTURE THIS RELIES ON (not a public API of Streamlit or plotly; covered by
@@ -22,6 +25,7 @@
 //      plot area), keeps the laid-out axes on `gd._fullLayout.xaxis / .yaxis`, whose `p2l(px)` maps
 //      pixels from the plot area's left/top edge to data coordinates and `l2p` back, and wraps its
 //      layers in `.svg-container` (position: relative; the partner marker is placed in it).
+//      gd.on("plotly_click") is plotly's public event API (used when meta.report is false).
 //   3. The modebar (`.modebar`) and legend (`.legend`) may overlap the plot area: pointer events
 //      over them are ignored.
 // Events are taken at the document level (delegation), so a chart that remounts (a new figure
@@ -29,6 +33,7 @@
 
 const REG = (window.aevizHover = window.aevizHover || {
   instances: new Map(), // preview key -> instance
+  models: new Map(), // fingerprint -> decoder (weights arrive once per model and session)
   linked: false,
   pending: null, // {inst, x, y, ts}: the latest pointer position not yet drawn
   rafId: 0,
@@ -116,7 +121,7 @@ function forward(model, z) {
 // ---------------------------------------------------------------- one preview
 
 const CSS = `
-.aeviz-hover { display: flex; gap: 0.75rem; align-items: center; font-family: var(--st-font, sans-serif);
+.aeviz-hover { display: flex; flex-wrap: wrap; gap: 0.5rem 0.75rem; align-items: center; font-family: var(--st-font, sans-serif);
   color: var(--st-text-color, inherit); font-size: 0.9rem; min-height: 148px; }
 .aeviz-hover canvas { width: 140px; height: 140px; image-rendering: pixelated; background: #000;
   border: 1px solid var(--st-border-color, #ccc); border-radius: 4px; flex: none; }
@@ -126,7 +131,7 @@ const CSS = `
    marker and box-shadows draw the ring */
 .aeviz-hover-marker { position: absolute; box-sizing: border-box; width: 18px; height: 18px;
   transform: translate(-50%, -50%);
-  border-radius: 50%; box-shadow: inset 0 0 0 3px #d62728, 0 0 0 2px #fff; pointer-events: none;
+  border-radius: 50%; box-shadow: inset 0 0 0 3px #222, 0 0 0 2px #fff; pointer-events: none;
   z-index: 1000; display: none; }
 `;
 
@@ -282,6 +287,7 @@ function onMove(e) {
   const inst = instanceAt(e.target);
   const z = inst && dataAt(inst, e.clientX, e.clientY);
   if (z) {
+    if (hovered !== inst) hookPlotly(inst.mapKey);
     hovered = inst;
     request(inst, z, e.timeStamp);
   } else if (hovered) {
@@ -294,15 +300,44 @@ function onDown(e) {
   down = { x: e.clientX, y: e.clientY };
 }
 
+function pin(inst, z) {
+  inst.pinned = z;
+  draw(inst, z, "pinned");
+}
+
 function onClick(e) {
   // plotly pans on drag; only a press and release within a few pixels is a click.
   if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return;
   const inst = instanceAt(e.target);
   const z = inst && dataAt(inst, e.clientX, e.clientY);
   if (!z) return;
-  inst.pinned = z;
-  draw(inst, z, "pinned");
+  if (inst.meta.report === false) {
+    // The page has its own click path (st.plotly_chart's selection). If plotly reported a point
+    // for this click (hookPlotly), the preview already shows the z the server received.
+    if (performance.now() - (inst.plotlyClickAt || -1e9) < 1000) return;
+    pin(inst, z);
+    return;
+  }
+  pin(inst, z);
   if (inst.setTriggerValue) inst.setTriggerValue("click", z);
+}
+
+// plotly's own click event (public plotly.js API: gd.on("plotly_click")) carries the point that
+// st.plotly_chart's selection sends to Python (a data point or a node of an invisible pick grid):
+// a page that uses that selection as its click path gets the same z pinned here.
+function hookPlotly(mapKey) {
+  const area = plotArea(mapKey);
+  const gd = area && area.gd;
+  if (!gd || gd.__aevizHoverHooked || typeof gd.on !== "function") return;
+  gd.__aevizHoverHooked = true;
+  gd.on("plotly_click", (ev) => {
+    const inst = [...REG.instances.values()].find((i) => i.mapKey === mapKey);
+    const pt = ev && ev.points && ev.points[0];
+    if (!inst || !inst.model || inst.meta.report !== false || !pt) return;
+    if (typeof pt.x !== "number" || typeof pt.y !== "number") return;
+    inst.plotlyClickAt = performance.now();
+    pin(inst, [pt.x, pt.y]);
+  });
 }
 
 function install() {
@@ -357,15 +392,25 @@ REG.stats = (reset) => {
 export default function mount(component) {
   const { data, parentElement, setTriggerValue } = component;
   install();
-  if (!(data instanceof Uint8Array)) {
+  if (!(data instanceof Uint8Array) && (!data || "linked" in data)) {
     // The "same z in both" switch.
     REG.linked = !!(data && data.linked);
     if (!REG.linked) for (const inst of REG.instances.values()) placeMarker(inst, null);
     return undefined;
   }
   ensureStyle();
-  const { header, weightBytes } = parseBlob(data);
-  const meta = header.meta || {};
+  let meta, fingerprint;
+  if (data instanceof Uint8Array) {
+    // The weights (first run of a session, or a new model): parse and keep them by fingerprint.
+    const { header, weightBytes } = parseBlob(data);
+    meta = header.meta || {};
+    fingerprint = header.fingerprint;
+    if (!REG.models.has(fingerprint)) REG.models.set(fingerprint, buildModel(header, weightBytes));
+  } else {
+    // A reference to weights sent earlier in this session.
+    meta = data.meta || {};
+    fingerprint = data.fingerprint;
+  }
   let inst = REG.instances.get(meta.preview);
   if (!inst) {
     inst = { key: meta.preview };
@@ -374,11 +419,17 @@ export default function mount(component) {
   inst.meta = meta;
   inst.mapKey = meta.map;
   inst.setTriggerValue = setTriggerValue;
+  const model = REG.models.get(fingerprint);
+  if (!model) {
+    // The server believes this page has the weights and it does not: ask for them again.
+    inst.model = null;
+    setTriggerValue("missing", fingerprint);
+    return undefined;
+  }
   let redraw = false;
-  if (inst.fingerprint !== header.fingerprint) {
-    // A new model (or the first): copy its weights once; reruns with the same blob skip this.
-    inst.model = buildModel(header, weightBytes);
-    inst.fingerprint = header.fingerprint;
+  if (inst.fingerprint !== fingerprint) {
+    inst.model = model;
+    inst.fingerprint = fingerprint;
     inst.pinned = null;
     redraw = true;
   }
@@ -389,9 +440,10 @@ export default function mount(component) {
     redraw = true;
   }
   if (redraw && inst.z) draw(inst, inst.z, inst.pinned ? "pinned" : "");
-  inst.root.dataset.fingerprint = header.fingerprint;
+  inst.root.dataset.fingerprint = fingerprint;
   return () => {
-    // Unmount (the page changed): forget this preview unless a newer mount has replaced it.
+    // Unmount (the page changed): forget this preview unless a newer mount has replaced it. The
+    // weights stay in REG.models: the server sends them once per session.
     if (inst.parent === parentElement) {
       inst.root?.remove();
       inst.marker?.remove();

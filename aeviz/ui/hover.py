@@ -10,6 +10,9 @@ Use, next to each map (``st.plotly_chart(..., key="latent_ae")``)::
 
     z = hover_preview(model_ae, map_key="latent_ae", key="hover_ae", label="AE", partner="hover_vae")
     if z is not None: ...  # the clicked z (the server stays the source of truth)
+    # or, where the chart's own on_select selection is the click path (the Explorer):
+    hover_preview(model_ae, map_key="latent_ae", key="hover_ae", label="AE", partner="hover_vae",
+                  report_clicks=False)
     same_z_switch()        # once per page
 
 Set ``AEVIZ_HOVER=0`` (or open the page with ``?hover=0``) to leave the component out, e.g. to
@@ -27,7 +30,7 @@ from pathlib import Path
 import streamlit as st
 from torch import nn
 
-from aeviz.decoder_export import UnsupportedDecoder, export_decoder
+from aeviz.decoder_export import UnsupportedDecoder, export_decoder, read_export
 
 JS_FILE = Path(__file__).with_name("hover.js")
 COMPONENT = "aeviz.hover"
@@ -57,23 +60,32 @@ def _blob_cache() -> tuple[weakref.WeakKeyDictionary, threading.Lock]:
     return weakref.WeakKeyDictionary(), threading.Lock()
 
 
-def decoder_blob(model: nn.Module, meta: dict) -> bytes:
-    """The packed decoder for ``model`` with ``meta`` in its header, built once per model and meta:
-    identical bytes on every rerun, so Streamlit's message cache sends a reference, not the
-    weights, after the first load."""
+def decoder_blob(model: nn.Module, meta: dict) -> tuple[bytes, str]:
+    """The packed decoder for ``model`` with ``meta`` in its header, and its fingerprint; built
+    once per model and meta."""
     cache, lock = _blob_cache()
     tag = json.dumps(meta, sort_keys=True)
     with lock:
         per_model = cache.setdefault(model, {})
         if tag not in per_model:
-            per_model[tag] = export_decoder(model, meta)
+            blob = export_decoder(model, meta)
+            per_model[tag] = (blob, read_export(blob)[0]["fingerprint"])
         return per_model[tag]
 
 
+SENT = "_aeviz_hover_sent"  # session state: preview key -> fingerprint this browser has
+
+
 def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
-                  partner: str | None = None,
+                  partner: str | None = None, report_clicks: bool = True,
                   on_click: Callable[[list[float]], None] | None = None) -> list[float] | None:
     """Render the hover preview of ``model`` for the plotly chart created with ``key=map_key``.
+
+    The weights travel once per model and browser session: later runs send only a reference
+    (``{"fingerprint": ..., "meta": ...}``), so a rerun of the map's fragment costs next to nothing
+    (the ~1 MB element would cost ~5 ms of hashing on every run even where Streamlit's message
+    cache spares the network). Should the page lack the model (a race with an interrupted run), the
+    JavaScript reports it (trigger ``missing``) and the next run sends the bytes again.
 
     Parameters
     ----------
@@ -83,6 +95,10 @@ def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
     key : the preview's element key (``hover_ae`` / ``hover_vae``).
     label : a short model name shown in the preview ("AE").
     partner : the other preview's key, for the "same z in both" switch.
+    report_clicks : True: a click on the map pins the exact z under the pointer and sends it here
+        (a rerun; the return value). False, for a page whose chart already reports clicks through
+        ``on_select`` (the Explorer's pick grid): no second rerun; the preview pins the point plotly
+        reported, i.e. the z the page received.
     on_click : called with the clicked z (a Streamlit callback: it runs before the script).
 
     Returns
@@ -94,20 +110,26 @@ def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
     if getattr(model, "latent_dim", None) != 2:
         st.caption("Hover preview: only for 2-D latent spaces; click the map instead.")
         return None
-    meta = {"preview": key, "map": map_key, "partner": partner, "label": label}
+    meta = {"preview": key, "map": map_key, "partner": partner, "label": label, "report": report_clicks}
     try:
-        blob = decoder_blob(model, meta)
+        blob, fingerprint = decoder_blob(model, meta)
     except UnsupportedDecoder as e:
         st.caption(f"Hover preview needs an MLP decoder ({e}); this map answers clicks only.")
         return None
-    callback = None
-    if on_click is not None:
-        def callback() -> None:
-            z = (st.session_state.get(key) or {}).get("click")
-            if z is not None:
-                on_click([float(v) for v in z])
-    result = _mount_fn()(key=key, data=blob, on_click_change=callback or _noop)
-    z = result.get("click") if hasattr(result, "get") else getattr(result, "click", None)
+    sent = st.session_state.setdefault(SENT, {})
+    data = {"fingerprint": fingerprint, "meta": meta} if sent.get(key) == fingerprint else blob
+    sent[key] = fingerprint
+
+    def clicked() -> None:
+        z = (st.session_state.get(key) or {}).get("click")
+        if on_click is not None and z is not None:
+            on_click([float(v) for v in z])
+
+    def missing() -> None:  # the browser lacks the weights: send them on this run
+        st.session_state.get(SENT, {}).pop(key, None)
+
+    result = _mount_fn()(key=key, data=data, on_click_change=clicked, on_missing_change=missing)
+    z = result.get("click")
     return [float(v) for v in z] if z is not None else None
 
 
@@ -120,7 +142,3 @@ def same_z_switch(key: str = "hover_same_z", value: bool = True) -> bool:
     if hover_enabled():
         _mount_fn()(key=f"{key}_js", data={"linked": bool(linked)})
     return linked
-
-
-def _noop() -> None:
-    """Streamlit reports a trigger only for events that have an ``on_<event>_change`` callback."""
