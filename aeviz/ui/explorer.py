@@ -96,18 +96,24 @@ def page() -> None:
                f"(not the training set).")
 
     cols = st.columns(2, gap="large")
+    shown = {}
+    # Both maps first (they are what the class looks at), then the slower numbers under them.
     for col, slot in zip(cols, ("ae", "vae")):
         with col:
             pane = panes[slot]
             if pane is None:
                 st.info(f"No {'AE' if slot == 'ae' else 'VAE'} checkpoint for {TITLES[dataset]} yet: "
-                        f"train one with `python -m aeviz train --dataset {dataset} --model {slot} --out checkpoints/{dataset}-{slot}` "
-                        f"or in the Training studio.")
+                        f"train one with `python -m aeviz train --dataset {dataset} --model {slot} "
+                        f"--out checkpoints/{dataset}-{slot}` or in the Training studio.")
                 continue
             try:
                 map_pane(slot, pane, panes, dataset, gap)
-                _metrics_row(pane, dataset)
+                shown[slot] = pane
             except ValueError as e:  # an unreadable checkpoint: say which and why
                 st.error(f"Cannot show `{pane.name}`: {e}")
+    for col, slot in zip(cols, ("ae", "vae")):
+        if slot in shown:
+            with col:
+                _metrics_row(shown[slot], dataset)
     tabs.explanations(dataset, classifier=data.classifier_path(dataset) is not None)
     tabs.sections(panes, dataset)

@@ -61,19 +61,24 @@ export default function(component) {
     draw();
   };
   apply(30);
+  // Mounted only while a data point is selected: unmounting removes the mark.
+  return () => {
+    const gd = target && document.querySelector(`.st-key-${target} .js-plotly-plot`);
+    if (gd) { gd.__aevizMark = null; const el = gd.querySelector('.aeviz-mark'); if (el) el.remove(); }
+  };
 }
 """
 _mark = st.components.v2.component("aeviz_explorer_mark", js=_MARK_JS)
 
 
 def _mark_other(slot: str, other: Pane | None, z_other, row: int | None) -> None:
-    """Mark test image ``row`` at ``z_other`` in the other pane's map (or clear the mark)."""
-    if other is None:
+    """Mark test image ``row`` at ``z_other`` in the other pane's map. Mounted only while a data
+    point is selected (a click on empty space unmounts it, which removes the mark), so the
+    common click pays nothing for it."""
+    if other is None or row is None or z_other is None:
         return
-    payload = {"target": f"latent_{other.slot}", "x": None, "y": None, "label": ""}
-    if row is not None and z_other is not None:
-        payload.update(x=float(z_other[0]), y=float(z_other[1]), label=f"#{row}")
-    _mark(key=f"explorer_mark_{slot}", data=payload, height=0)
+    payload = {"target": f"latent_{other.slot}", "x": float(z_other[0]), "y": float(z_other[1]), "label": f"#{row}"}
+    _mark(key=f"explorer_mark_{slot}", data=payload)
 
 
 def _selected(slot: str, pick_curve: int, codes: np.ndarray) -> dict | None:
@@ -160,5 +165,3 @@ def map_pane(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str,
         if click is not None and click["row"] is not None:
             codes = _comparison(slot, panes, dataset, click["row"])
             _mark_other(slot, other, codes.get(other_slot), click["row"])
-        else:
-            _mark_other(slot, other, None, None)

@@ -73,10 +73,19 @@ def _manifold(panes: dict[str, Pane], dataset: str) -> None:
                          key=f"explorer_manifold_{slot}", config={"displaylogo": False})
 
 
-def _default_pair(labels: np.ndarray) -> tuple[int, int]:
-    """A start and an end in different classes (the first 1 and the first 0 for digits)."""
-    first = {int(c): int(np.argmax(labels == c)) for c in np.unique(labels)}
-    return first.get(1, 0), first.get(0, min(1, len(labels) - 1))
+def _typical(images: np.ndarray, labels: np.ndarray, c: int) -> int:
+    """The test image of class c closest to that class's mean image: a clean, typical example."""
+    rows = np.flatnonzero(labels == c)
+    if len(rows) == 0:
+        return 0
+    ims = images[rows].reshape(len(rows), -1)
+    return int(rows[np.argmin(((ims - ims.mean(0)) ** 2).sum(1))])
+
+
+def _default_pair(images: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
+    """A typical 1 and a typical 0 (for Fashion-MNIST: a trouser and a T-shirt): far apart in
+    the AE's map, so the straight path crosses its middle."""
+    return _typical(images, labels, 1), _typical(images, labels, 0)
 
 
 def _use_last_rows() -> None:
@@ -94,7 +103,7 @@ def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
     steps = st.slider("Steps", 10, 30, 12, key="explorer_interp_steps")
     paths: dict[str, np.ndarray] = {}
     if source == "two test images":
-        a0, b0 = _default_pair(sub["labels"])
+        a0, b0 = _default_pair(sub["images"], sub["labels"])
         c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
         top = len(sub["labels"]) - 1
         ia = c1.number_input("Start: test image #", 0, top, a0, key="explorer_interp_a")

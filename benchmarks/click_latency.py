@@ -1,0 +1,138 @@
+"""Click -> decoded image latency of the latent explorer, in a real browser.
+
+Starts ``streamlit run app.py`` on a free loopback port (shipped checkpoints, offline), opens the
+explorer in headless Chromium, clicks each map N times (default 20) at seeded random spots, one
+click every ``--gap`` seconds, and measures in the page from the ``mousedown`` to the animation
+frame in which the new decoded image is in the DOM (the frame it is painted in). Prints one line
+per click, p50/p95 per map and overall; the last line is one JSON object with ``p50_ms`` and
+``p95_ms``.
+
+    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/click_latency.py [--clicks 20] [--gap 1.0]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("AEVIZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+# Timestamps the mousedown (capture phase, before plotly sees it) and the first animation frame
+# after the decoded panel's text changes.
+PROBE_JS = """
+(slot) => {
+  const target = document.querySelector(`.st-key-decoded_${slot}`);
+  const state = window.__aevizLat = {t0: null, t1: null, before: target ? target.innerText : ''};
+  document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
+                            {capture: true, once: true});
+  const check = () => {
+    const el = document.querySelector(`.st-key-decoded_${slot}`);
+    if (el && el.innerText !== state.before && el.querySelector('img') && state.t1 === null) {
+      requestAnimationFrame(() => { state.t1 = performance.now(); });
+      obs.disconnect();
+    }
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(log) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "AEVIZ_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+                             f"--server.port={port}", "--server.address=127.0.0.1",
+                             "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("streamlit exited early")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("streamlit did not answer within 90 s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clicks", type=int, default=20, help="clicks per map")
+    ap.add_argument("--gap", type=float, default=1.0, help="seconds between clicks")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    rng = np.random.default_rng(args.seed)
+    log = tempfile.NamedTemporaryFile("w", prefix="click-latency-", suffix=".log", delete=False)
+    proc, url = start_server(log)
+    times: dict[str, list[float]] = {"ae": [], "vae": []}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            t = time.time()
+            page.goto(url)
+            for slot in times:
+                page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=120_000)
+            print(f"maps on screen {time.time() - t:.1f} s after the page was opened")
+            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+            page.wait_for_timeout(1500)
+            for i in range(args.clicks):
+                for slot in times:
+                    box = page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+                    # Seeded spots in the inner 80 % of the plot area: empty space and data points alike.
+                    fx, fy = rng.uniform(0.1, 0.9, 2)
+                    page.evaluate(PROBE_JS, slot)
+                    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+                    try:
+                        page.wait_for_function("() => window.__aevizLat.t1 !== null", timeout=10_000)
+                    except Exception:  # noqa: BLE001 - a click that decoded nothing is reported, not timed
+                        print(f"{slot} click {i + 1}: no new image within 10 s")
+                        continue
+                    ms = page.evaluate("() => window.__aevizLat.t1 - window.__aevizLat.t0")
+                    times[slot].append(ms)
+                    print(f"{slot} click {i + 1}: {ms:.1f} ms")
+                    page.wait_for_timeout(int(args.gap * 1000))
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    everything = np.array(times["ae"] + times["vae"])
+    for slot, values in times.items():
+        if values:
+            print(f"{slot}: n={len(values)} p50 {np.percentile(values, 50):.1f} ms, "
+                  f"p95 {np.percentile(values, 95):.1f} ms")
+    print(json.dumps({"p50_ms": round(float(np.percentile(everything, 50)), 1),
+                      "p95_ms": round(float(np.percentile(everything, 95)), 1),
+                      "clicks": int(everything.size), "gap_s": args.gap, "cpu_count": os.cpu_count()}))
+
+
+if __name__ == "__main__":
+    main()
