@@ -81,3 +81,12 @@ def test_the_explorer_says_so_when_a_dataset_has_no_checkpoints(tmp_path, monkey
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("No MNIST checkpoints" in w.value for w in at.warning)
+
+
+def test_a_dataset_without_its_pair_gets_a_clear_message(app):
+    at = app.run()
+    at.segmented_control(key="explorer_dataset").set_value("fashion-mnist").run()
+    assert not at.exception
+    messages = [m.value for m in (*at.warning, *at.error, *at.info)]
+    # Either the system files are missing (an error naming the dataset) or no checkpoints yet.
+    assert any("Fashion-MNIST" in m for m in messages) or len(at.get("plotly_chart")) >= 2, messages
