@@ -231,3 +231,10 @@ def test_save_never_replaces_a_shipped_checkpoint(small, tmp_path):
     assert load_model(folder).config["kind"] == "ae"
     with pytest.raises(ValueError):
         save_new_checkpoint(job.models["ae"], tmp_path, "../escape", {})
+
+
+def test_cpu_threads_never_oversubscribe():
+    from aeviz.jobs import cpu_threads_per_training
+
+    assert cpu_threads_per_training(2, cores=2) == cpu_threads_per_training(1, cores=2) == 1
+    assert cpu_threads_per_training(2, cores=16) == 4 and cpu_threads_per_training(1, cores=16) == 8
