@@ -124,7 +124,7 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
         p = panes.get(s)
         if p is not None:
             codes[s], recon = data.reconstruct(p.path, image)
-            cells.append((f"{s.upper()} recon", recon))
+            cells.append((s.upper(), recon))
     label = sub["class_names"][int(sub["labels"][row])]
     html = "".join(f'<div style="flex:1;min-width:0;text-align:center;font-size:0.85rem">{data.img_tag(im, title=t)}'
                    f'<div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{t}</div></div>'
