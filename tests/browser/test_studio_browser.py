@@ -1,0 +1,65 @@
+"""The training studio in a real browser: start a two-epoch AE + VAE run, look at another page
+while it trains, come back, see the progress reach the end, replay an epoch, save under a unique
+name, and find that name in the Explorer's checkpoint list (the Explorer's ``explorer_checkpoints``
+element, whose text names every checkpoint folder of the dataset).
+
+Relies on page structure Streamlit does not document: the ``.st-key-<key>`` class on keyed
+elements, ``stProgress``/``stSidebarNav`` test ids, and keyboard control of the slider's range input."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from conftest import wait_for_app_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, artifacts):
+    page.goto(f"{app_server.url}/studio")
+    start = page.locator(".st-key-studio_start button")
+    start.wait_for(timeout=90_000)
+    wait_for_app_idle(page)
+
+    # Epochs: 2 (the slider's thumb is an <input type=range>: it answers Home / arrow keys).
+    thumb = page.locator(".st-key-studio_epochs input[type='range']")
+    thumb.focus()
+    thumb.press("Home")
+    thumb.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector(\".st-key-studio_epochs input[type='range']\").value == '2'")
+    wait_for_app_idle(page)
+    start.click()
+    page.locator(".st-key-studio_stop button:not([disabled])").wait_for(timeout=30_000)
+
+    # A click elsewhere (another page of the app, same session) does not stop the training.
+    page.locator("[data-testid='stSidebarNav'] a", has_text="What is an autoencoder").click()
+    page.get_by_text("Why a plain AE's map has holes").wait_for(timeout=30_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Training studio").click()
+
+    progress = page.locator("[data-testid='stProgress']")
+    progress.get_by_text("Finished: 2 of 2 epochs").wait_for(timeout=120_000)
+    wait_for_app_idle(page)
+    assert page.locator(".st-key-studio_map_ae .js-plotly-plot").count() == 1
+    assert page.locator(".st-key-studio_map_vae .js-plotly-plot").count() == 1
+    assert page.get_by_text("8 fixed test images (top)").count() == 1
+    assert page.get_by_text("Replay epoch").count() == 1
+
+    name = f"browser-{uuid.uuid4().hex[:8]}"
+    box = page.locator("[class*='st-key-studio_save_name_'] input")
+    box.fill(name)
+    box.press("Enter")
+    page.get_by_text(f"{name}-vae").first.wait_for(timeout=30_000)
+    wait_for_app_idle(page)
+    page.locator(".st-key-studio_save button").click()
+    page.get_by_text(f"Saved {name}-ae, {name}-vae").wait_for(timeout=60_000)
+    page.screenshot(path=str(artifacts / "studio-after-save.png"), full_page=True)
+    assert (checkpoint_copy / f"{name}-ae" / "model.safetensors").is_file()
+    assert (checkpoint_copy / f"{name}-vae" / "config.json").is_file()
+
+    page.goto(f"{app_server.url}/explorer")
+    listed = page.locator(".st-key-explorer_checkpoints")
+    listed.wait_for(timeout=90_000)
+    listed.get_by_text(f"{name}-ae", exact=False).first.wait_for(timeout=60_000)
+    assert f"{name}-vae" in listed.inner_text()
