@@ -61,7 +61,6 @@ class TrainConfig:
     device: str = "auto"  # "auto" = cuda, then mps, then cpu
     log_every: int = 0  # steps between loss reports; 0 = 1 on CPU, 25 on a GPU (each report syncs)
     snapshot_size: int = 1000  # test images whose latent codes the epoch callback receives
-    compile: bool = False  # torch.compile the step (pays off on a GPU for long runs)
 
     def __post_init__(self) -> None:
         if self.recon_loss not in RECON_LOSSES:
