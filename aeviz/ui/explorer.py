@@ -12,6 +12,7 @@ from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.explorer_panes import map_pane
+from aeviz.ui.hover import same_z_switch
 
 INTRO = ("Every test image is squeezed into **two numbers** z = (z₁, z₂): one dot on the plane below, "
          "coloured by its class. This plane is the **latent space**. **Click anywhere**, on a dot or on "
@@ -92,6 +93,7 @@ def page() -> None:
         panes = _choose_panes(dataset)
     with top[2]:
         gap = st.toggle("Gap map", key="explorer_gap", help=GAP_HELP)
+        same_z_switch()  # hover previews: the same z through both decoders (aeviz/ui/hover.py)
     st.caption(f"Data: {subset['describe']}. Maps show {len(subset['labels']):,} test images "
                f"(not the training set).")
 

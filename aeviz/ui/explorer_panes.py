@@ -12,6 +12,8 @@ import streamlit as st
 
 from aeviz.ui import explorer_data as data
 from aeviz.ui.explorer_data import Pane
+from aeviz.ui.hover import hover_preview
+from aeviz.ui.state import get_model
 
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
@@ -160,6 +162,10 @@ def map_pane(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str,
                 del rows[:-2]
     with right:
         _decoded_panel(slot, pane, click, d["resolution"])
+        # Hover to decode (issue 5): the decoder runs in the browser under the pointer; a click keeps
+        # going through the pick grid above, and the preview pins the z plotly reported for it.
+        hover_preview(get_model(pane.path), map_key=f"latent_{slot}", key=f"hover_{slot}", label=pane.name,
+                      partner=f"hover_{'vae' if slot == 'ae' else 'ae'}", report_clicks=False)
         other_slot = "vae" if slot == "ae" else "ae"
         other = panes.get(other_slot)
         if click is not None and click["row"] is not None:

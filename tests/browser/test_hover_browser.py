@@ -104,8 +104,8 @@ def axis_range(tag):
 
 def pixel_for(box, rng, z):
     x0, x1, y0, y1 = rng
-    return (box["x"] + (z[0] - x0) / (x1 - x0) * box["width"],
-            box["y"] + (y1 - z[1]) / (y1 - y0) * box["height"])
+    return (float(box["x"] + (z[0] - x0) / (x1 - x0) * box["width"]),
+            float(box["y"] + (y1 - z[1]) / (y1 - y0) * box["height"]))
 
 
 def canvas_png(page, key):
@@ -155,3 +155,58 @@ def test_hover_decodes_under_the_pointer(page, demo_url, artifacts):
     assert canvas_png(page, "hover_vae") == vae_before
     assert not marker.is_visible()
     page.screenshot(path=str(artifacts / "hover-unlinked.png"))
+
+
+# ---------------------------------------------------------------- in the Explorer (app.py)
+
+@pytest.fixture(scope="module")
+def explorer_ranges(checkpoint_copy):
+    """The Explorer's fixed axes, computed as it does (plots.axis_range_for over all test codes)."""
+    from aeviz import analysis
+
+    images = load_dataset("mnist", allow_download=False).images("test")
+    out = {}
+    for slot in ("ae", "vae"):
+        codes = analysis.encode_all(load_model(checkpoint_copy / f"mnist-{slot}"), images)[:, :2]
+        out[slot] = {"codes": codes, "range": axis_range_for(codes)}
+    return out
+
+
+@pytest.mark.parametrize("slot", ["ae", "vae"])
+def test_explorer_hover_and_click(page, app_server, explorer_ranges, artifacts, slot):
+    """Both Explorer maps answer the pointer; a click on empty space pins, in the preview, the same
+    z the Explorer's click path decoded (its pick grid node), with no extra rerun."""
+    from aeviz import analysis
+
+    page.goto(app_server.url)
+    for key in ("latent_ae", "latent_vae"):
+        page.wait_for_selector(f".st-key-{key} .js-plotly-plot .nsewdrag", timeout=90_000)
+    page.wait_for_selector(f".st-key-hover_{slot} canvas", timeout=60_000)
+    page.wait_for_function(f"window.aevizHover && aevizHover.info('hover_{slot}')", timeout=60_000)
+    wait_for_app_idle(page, 90_000)
+    other = "vae" if slot == "ae" else "ae"
+    m = explorer_ranges[slot]
+    box = plot_box(page, f"latent_{slot}")
+    before = canvas_png(page, f"hover_{slot}")
+    z, _ = analysis.empty_spot(m["codes"], m["range"])
+    x, y = pixel_for(box, m["range"], z)
+    page.mouse.move(x + 25, y + 15)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_function(f"aevizHover.info('hover_{slot}').z !== null")
+    page.wait_for_timeout(100)
+    shown = np.array(page.evaluate(f"aevizHover.info('hover_{slot}').z"))
+    x0, x1, y0, y1 = m["range"]
+    tol = 1.5 * max((x1 - x0) / box["width"], (y1 - y0) / box["height"])
+    assert np.abs(shown - z).max() < tol, f"hover at z={z} shows {shown}: the hookup broke (hover.js header)"
+    assert canvas_png(page, f"hover_{slot}") != before, "hovering the map did not redraw the preview"
+    assert page.evaluate(f"aevizHover.info('hover_{other}').z") == shown.tolist(), "same z in both"
+    page.screenshot(path=str(artifacts / f"hover-explorer-{slot}.png"))
+    decoded = page.locator(f".st-key-decoded_{slot}")
+    old = decoded.inner_text()
+    page.mouse.click(x, y)
+    page.wait_for_function("([sel, old]) => { const el = document.querySelector(sel);"
+                           " return el && el.innerText !== old && el.innerText.includes('z = ('); }",
+                           arg=[f".st-key-decoded_{slot}", old], timeout=30_000)
+    printed = [float(v) for v in decoded.inner_text().split("z = (")[1].split(")")[0].split(",")]
+    pinned = page.evaluate(f"aevizHover.info('hover_{slot}').pinned")
+    assert pinned is not None and np.allclose(pinned, printed, atol=0.0051), (pinned, printed)
