@@ -29,7 +29,7 @@ import torch
 from .config import ModelConfig, TrainConfig
 from .data import Dataset
 from .models import build_model
-from .training import RECON_PREVIEW_COUNT, EpochInfo, StepInfo, TrainResult, pick_device, snapshot_indices, train
+from .training import EpochInfo, StepInfo, TrainResult, pick_device, preview_indices, snapshot_indices, train
 
 MAX_TRAININGS_ENV = "AEVIZ_MAX_TRAININGS"
 HEARTBEAT_ENV = "AEVIZ_HEARTBEAT_S"
@@ -192,7 +192,7 @@ class Job:
         self._n_train, self._steps_per_epoch = n, math.ceil(n / bs)
         self._runs = {k: _Run(k, spec.train.epochs, self._steps_per_epoch * spec.train.epochs) for k in spec.kinds}
         self.models: dict[str, torch.nn.Module] = {}
-        preview = snapshot_indices(len(dataset.test_labels), spec.train.snapshot_size)[:RECON_PREVIEW_COUNT]
+        preview = preview_indices(snapshot_indices(len(dataset.test_labels), spec.train.snapshot_size))
         self.originals = dataset.test_images[torch.from_numpy(preview)].numpy().astype(np.float32) / 255.0
 
     # ---- control -------------------------------------------------------------------------

@@ -99,6 +99,13 @@ def snapshot_indices(n_test: int, size: int, seed: int = 0) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).permutation(n_test)[: min(size, n_test)])
 
 
+def preview_indices(snapshot: np.ndarray, count: int = RECON_PREVIEW_COUNT) -> np.ndarray:
+    """The test images whose reconstructions are recorded every epoch: spread evenly over the
+    snapshot subset, since a test set stored sorted by class would otherwise give 8 of one class."""
+    positions = np.linspace(0, len(snapshot) - 1, min(count, len(snapshot))).round().astype(np.int64)
+    return snapshot[positions]
+
+
 def _batch_loss(model, x: torch.Tensor, y: torch.Tensor, cfg: TrainConfig) -> dict[str, torch.Tensor]:
     if isinstance(model, Classifier):
         return model.loss(x, y)
@@ -154,8 +161,9 @@ def train(
     train_y = dataset.train_labels.to(device)
     test_x = dataset.test_images.to(device)
     test_y = dataset.test_labels.to(device)
-    snap = torch.from_numpy(snapshot_indices(len(test_x), cfg.snapshot_size)).to(device)
-    preview = snap[:RECON_PREVIEW_COUNT]
+    snap_np = snapshot_indices(len(test_x), cfg.snapshot_size)
+    snap = torch.from_numpy(snap_np).to(device)
+    preview = torch.from_numpy(preview_indices(snap_np)).to(device)
 
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     n = len(train_x)

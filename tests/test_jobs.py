@@ -52,6 +52,18 @@ def test_job_trains_both_models_and_records_progress(small):
         assert not job.models[kind].training  # left in eval mode on the CPU, ready to save
     assert (view.runs["ae"].steps[:, 3] == 0).all() and (view.runs["vae"].steps[:, 3] > 0).all()
     assert view.epochs_recorded == 2
+    # The originals shown are the very images train() reconstructs each epoch.
+    ae = job.models["ae"]
+    with torch.no_grad():
+        again = ae.decode(ae.encode(torch.from_numpy(view.originals)[:, None]))[:, 0].numpy()
+    np.testing.assert_allclose(again, view.runs["ae"].history[-1].reconstructions, atol=1e-5)
+
+
+def test_the_eight_previews_span_several_classes(mnist):
+    from aeviz.training import preview_indices, snapshot_indices
+
+    picked = preview_indices(snapshot_indices(len(mnist.test_labels), 1000))
+    assert len(picked) == 8 and len(set(mnist.test_labels[picked].tolist())) >= 6
 
 
 def test_view_is_a_copy_while_running(small):

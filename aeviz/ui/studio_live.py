@@ -10,7 +10,7 @@ from aeviz.jobs import Busy, JobView
 from aeviz.ui import studio_state as state
 from aeviz.ui.studio_plots import KIND_NAMES, latent_map, loss_figure, reconstruction_strip, shared_range
 
-POLL_S = 0.5  # seconds between redraws while training; also the heartbeat the job waits for
+POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
 
 
 def _fmt_seconds(s: float) -> str:

@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from aeviz.plots import axis_range_for, latent_scatter
 
-MAX_CURVE_POINTS = 1500  # longer loss curves are averaged down: the browser draws them quickly
+MAX_CURVE_POINTS = 600  # longer loss curves are averaged down: less to send and draw every poll
 KIND_NAMES = {"ae": "AE", "vae": "VAE", "linear-ae": "Linear AE", "denoising-ae": "Denoising AE"}
 KIND_COLORS = {"ae": "#4e79a7", "linear-ae": "#4e79a7", "denoising-ae": "#4e79a7", "vae": "#e15759"}
 
