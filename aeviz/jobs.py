@@ -89,6 +89,16 @@ class JobSpec:
                 raise ValueError("a linear AE has a linear output, so binary cross-entropy does not apply: "
                                  "choose MSE or L1")
 
+    def describe(self) -> str:
+        """One line a teacher can read back: what is being trained, and how."""
+        t = self.train
+        names = {"ae": "AE", "vae": "VAE", "linear-ae": "linear AE", "denoising-ae": f"denoising AE (noise {t.noise_std:g})"}
+        parts = [" + ".join(names[k] for k in self.kinds), self.arch.upper(), f"{t.recon_loss.upper()} loss"]
+        if "vae" in self.kinds:
+            parts.append(f"β {t.beta:g}")
+        parts += [f"{t.epochs} epoch{'s' if t.epochs != 1 else ''}", f"batch {t.batch_size}", f"lr {t.lr:g}", f"seed {t.seed}"]
+        return " · ".join(parts)
+
     def model_config(self, kind: str) -> ModelConfig:
         return ModelConfig(kind=kind, arch=self.arch, latent_dim=self.latent_dim, dataset=self.dataset)
 
@@ -428,7 +438,8 @@ class Busy(Exception):
         self.position, self.running, self.limit = position, running, limit
         place = "next in line" if position == 1 else f"number {position} in the queue"
         super().__init__(f"The server is busy: {running} training{'s' if running != 1 else ''} running "
-                         f"(limit {limit}). You are {place}; your training starts by itself when a place frees up.")
+                         f"(limit {limit}). You are {place}; your training starts by itself when a place frees up "
+                         "(keep this page open; Stop leaves the queue).")
 
 
 class JobRegistry:

@@ -212,6 +212,7 @@ def test_spec_rejects_bce_for_a_linear_ae():
     with pytest.raises(ValueError, match="MSE or L1"):
         spec(kinds=("linear-ae", "vae"), recon_loss="bce")
     s = spec(kinds=("denoising-ae", "vae"), noise_std=0.3)
+    assert s.describe() == "denoising AE (noise 0.3) + VAE · MLP · BCE loss · β 1 · 2 epochs · batch 128 · lr 0.001 · seed 0"
     assert s.train_config("denoising-ae").noise_std == 0.3 and s.train_config("vae").noise_std == 0.0
 
 

@@ -63,6 +63,7 @@ def test_one_epoch_run_shows_maps_and_saves_a_checkpoint(studio, tmp_path):
     _finish(at)
     text = _texts(at)
     assert "Finished: 1 of 1 epochs" in text, text
+    assert "AE + VAE · MLP · BCE loss · β 1 · 1 epoch · batch 128 · lr 0.001 · seed 0" in text
     assert at.get("progress")[0].proto.value == 100
     assert len(at.get("plotly_chart")) == 3  # the loss curves and two latent maps
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

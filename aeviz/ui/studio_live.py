@@ -64,7 +64,7 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             strip_names.append(f"{KIND_NAMES[run.kind]} (epoch {shown})")
     if runs:
         st.image(reconstruction_strip(view.originals, strip_rows), output_format="PNG",
-                 caption="8 fixed test images (top) and their reconstructions: " + ", ".join(strip_names))
+                 caption="Rows: 8 fixed test images, then their reconstructions by " + ", ".join(strip_names))
 
 
 def draw(view: JobView, dataset: str) -> None:
@@ -112,7 +112,7 @@ def live_section() -> None:
         view = job.view()
         if polling and view.done:
             st.rerun()
-        st.caption(f"Data: {job.data_description} · device: {job.device}")
+        st.caption(f"**{job.spec.describe()}** · {job.data_description} · device: {job.device}")
         draw(view, job.spec.dataset)
 
     _live()

@@ -43,7 +43,7 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     wait_for_app_idle(page)
     assert page.locator(".st-key-studio_map_ae .js-plotly-plot").count() == 1
     assert page.locator(".st-key-studio_map_vae .js-plotly-plot").count() == 1
-    assert page.get_by_text("8 fixed test images (top)").count() == 1
+    assert page.get_by_text("Rows: 8 fixed test images").count() == 1
     assert page.get_by_text("Replay epoch").count() == 1
 
     name = f"browser-{uuid.uuid4().hex[:8]}"
