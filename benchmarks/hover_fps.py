@@ -83,8 +83,12 @@ async def load_once(browser, url: str, hover: bool) -> tuple[float, float | None
     if hover:
         await page.wait_for_function(READY, timeout=60_000)
         ready = time.perf_counter() - t0
+        MOUNT_MS.append(await page.evaluate("aevizHover.mountMs"))
     await context.close()
     return maps, ready
+
+
+MOUNT_MS: list[float] = []  # time the component's JavaScript spent mounting (parse + copy weights)
 
 
 # Counts every animation frame the page produces (its frame rate, whatever the component does).
@@ -178,7 +182,10 @@ async def run(args) -> None:
     lat = np.concatenate([r["latency"] for r in results])
     on, off = float(np.median(loads["on"])), float(np.median(loads["off"]))
     print(f"page load (median of {args.loads}): {on:.2f} s with the component, {off:.2f} s without "
-          f"(+{on - off:.2f} s); previews ready {np.median(loads['ready']):.2f} s")
+          f"(+{on - off:.2f} s, spread {min(loads['on']):.2f}-{max(loads['on']):.2f} s with, "
+          f"{min(loads['off']):.2f}-{max(loads['off']):.2f} s without); previews ready "
+          f"{np.median(loads['ready']):.2f} s; the component's JavaScript spent {np.median(MOUNT_MS):.1f} ms "
+          f"mounting (parse + copy weights)")
     print(json.dumps({
         "images_per_second": round(min(r["images_per_second"] for r in results), 1),
         "p50_ms": round(float(np.percentile(lat, 50)), 1),
@@ -187,6 +194,7 @@ async def run(args) -> None:
         "browser_fps": round(min(r["browser_fps"] for r in results), 1),
         "load_s": round(on, 2), "load_s_without": round(off, 2), "load_delta_s": round(on - off, 2),
         "previews_ready_s": round(float(np.median(loads["ready"])), 2),
+        "mount_ms": round(float(np.median(MOUNT_MS)), 1),
         "same_z_in_both": linked, "pointer_hz": args.rate, "app": args.app, "cpu_count": os.cpu_count(),
     }))
 
