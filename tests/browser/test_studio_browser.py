@@ -7,6 +7,7 @@ Relies on page structure Streamlit does not document: the ``.st-key-<key>`` clas
 elements, ``stProgress``/``stSidebarNav`` test ids, and keyboard control of the slider's range input."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -63,3 +64,33 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     listed.wait_for(timeout=90_000)
     listed.get_by_text(f"{name}-ae", exact=False).first.wait_for(timeout=60_000)
     assert f"{name}-vae" in listed.inner_text()
+
+
+def _places_in_use(page, url: str) -> str:
+    page.goto(f"{url}/studio")
+    caption = page.get_by_text("places in use")
+    caption.wait_for(timeout=90_000)
+    return caption.inner_text()
+
+
+def test_closing_the_tab_stops_the_training(browser, app_server):
+    """The worker notices that its session is gone (heartbeat + session probe) and frees its place."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    student = context.new_page()
+    student.goto(f"{app_server.url}/studio")
+    student.locator(".st-key-studio_start button").wait_for(timeout=90_000)
+    wait_for_app_idle(student)
+    student.locator(".st-key-studio_start button").click()  # 10 epochs: far longer than this test waits
+    student.get_by_text("Epoch 1/10").first.wait_for(timeout=60_000)
+    context.close()
+
+    watcher = browser.new_context().new_page()
+    try:
+        # (The job surely started: the student's page showed epoch 1. Whether a watcher still sees
+        # it depends on how fast this page loads on a busy machine, so that is not asserted.)
+        deadline = time.monotonic() + 40
+        while "0 of 1 places in use" not in _places_in_use(watcher, app_server.url):
+            assert time.monotonic() < deadline, "the training of a closed tab kept running"
+            time.sleep(1)
+    finally:
+        watcher.context.close()
