@@ -92,8 +92,9 @@ MOUNT_MS: list[float] = []  # time the component's JavaScript spent mounting (pa
 
 
 # Counts every animation frame the page produces (its frame rate, whatever the component does).
-FRAME_COUNTER = """() => { window.__aevizFrames = 0;
+FRAME_COUNTER = """() => { window.__aevizFrames = 0; window.__aevizMoves = 0;
   if (!window.__aevizCounting) { window.__aevizCounting = true;
+    document.addEventListener('mousemove', () => { window.__aevizMoves++; }, {capture: true, passive: true});
     const tick = () => { window.__aevizFrames++; requestAnimationFrame(tick); }; requestAnimationFrame(tick); } }"""
 READY = "window.aevizHover && aevizHover.info('hover_ae') && aevizHover.info('hover_vae')"
 
@@ -119,13 +120,13 @@ async def sweep(page, cdp, slot: str, seconds: float, rate_hz: float) -> dict:
         sent += 1
         await asyncio.sleep(max(0.0, t0 + sent / rate_hz - time.perf_counter()))
     elapsed = time.perf_counter() - t0
-    frames_made = await page.evaluate("window.__aevizFrames")
+    frames_made, delivered = await page.evaluate("[window.__aevizFrames, window.__aevizMoves]")
     await asyncio.gather(*pending)
     await page.wait_for_timeout(100)  # the last frame's "painted" stamp
     stats = await page.evaluate("aevizHover.stats(true)")
     recs = [r for r in stats["records"] if r["painted"] == r["painted"]]  # drop NaN (not yet painted)
     return {"map": slot, "seconds": elapsed, "moves": sent, "frames": len(stats["records"]),
-            "browser_fps": frames_made / elapsed,
+            "browser_fps": frames_made / elapsed, "delivered": delivered,
             "images_per_second": len(stats["records"]) / elapsed,
             "all_images_per_second": stats["images"] / elapsed,
             "latency": np.array([r["painted"] - r["ev"] for r in recs]),
@@ -166,7 +167,8 @@ async def run(args) -> None:
                 r = await sweep(page, cdp, slot, args.seconds, args.rate)
                 results.append(r)
                 print(f"{slot}: {r['moves']} pointer events in {r['seconds']:.1f} s; the page made "
-                      f"{r['browser_fps']:.1f} frames/s; {r['frames']} frames drew a new image: "
+                      f"{r['browser_fps']:.1f} frames/s and dispatched {r['delivered']} mousemove events "
+                      f"(coalesced, at most one a frame); {r['frames']} frames drew a new image: "
                       f"{r['images_per_second']:.1f} new images/s on this map's preview "
                       f"({r['all_images_per_second']:.1f}/s counting the other preview, same z in both={linked}); "
                       f"event->paint p50 {np.percentile(r['latency'], 50):.1f} ms, "

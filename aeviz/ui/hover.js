@@ -439,11 +439,19 @@ function mountInner(component) {
   if (!model) {
     // The server believes this page has the weights and it does not: ask for them again.
     inst.model = null;
-    setTriggerValue("missing", fingerprint);
+    // A trigger can be lost when it lands while another run is starting (e.g. right after a page
+    // switch): ask again every 2 s, a few times, until the weights arrive (mount runs again then).
+    const ask = (tries) => {
+      if (inst.model || REG.instances.get(inst.key) !== inst || REG.models.has(fingerprint)) return;
+      REG.asked = (REG.asked || 0) + 1;
+      setTriggerValue("missing", fingerprint);
+      if (tries > 1) setTimeout(() => ask(tries - 1), 2000);
+    };
+    ask(5);
     return undefined;
   }
   let redraw = false;
-  if (inst.fingerprint !== fingerprint) {
+  if (inst.fingerprint !== fingerprint || inst.model !== model) {
     inst.model = model;
     inst.fingerprint = fingerprint;
     inst.pinned = null;

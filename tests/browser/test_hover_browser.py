@@ -210,3 +210,21 @@ def test_explorer_hover_and_click(page, app_server, explorer_ranges, artifacts, 
     printed = [float(v) for v in decoded.inner_text().split("z = (")[1].split(")")[0].split(",")]
     pinned = page.evaluate(f"aevizHover.info('hover_{slot}').pinned")
     assert pinned is not None and np.allclose(pinned, printed, atol=0.0051), (pinned, printed)
+
+
+def test_weights_are_sent_again_when_the_page_lacks_them(page, app_server):
+    """The server sends the weights once per session, then a reference. If the page lacks them
+    (simulated: forget them, leave the page and come back), the component asks (trigger
+    'missing') and the next run sends them again."""
+    page.goto(app_server.url)
+    page.wait_for_function("window.aevizHover && aevizHover.info('hover_ae') && aevizHover.info('hover_vae')",
+                           timeout=90_000)
+    wait_for_app_idle(page, 90_000)
+    page.evaluate("aevizHover.models.clear()")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="What is an autoencoder").click()
+    page.wait_for_function("!document.querySelector('.st-key-latent_ae')", timeout=30_000)
+    wait_for_app_idle(page)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Latent explorer").click()
+    page.wait_for_function("window.aevizHover.info('hover_ae') && aevizHover.info('hover_vae')", timeout=60_000)
+    assert page.evaluate("aevizHover.models.size") == 2
+    assert page.evaluate("aevizHover.asked") >= 2, "the page should have asked for both decoders again"
