@@ -502,6 +502,12 @@ class JobRegistry:
             self._prune()
             return list(self._queue)
 
-    def stop_all(self, reason: str = "the server is shutting down") -> None:
-        for job in self.running():
+    def stop_all(self, reason: str = "stopped because the server is shutting down", wait_s: float = 0.0) -> None:
+        """Cancel every running job; with ``wait_s``, wait that long for them to end (at exit, so
+        no training thread is killed in the middle of a torch call)."""
+        jobs = self.running()
+        for job in jobs:
             job.cancel(reason)
+        deadline = time.monotonic() + wait_s
+        for job in jobs:
+            job.wait(max(0.0, deadline - time.monotonic()))

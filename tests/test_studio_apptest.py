@@ -140,7 +140,7 @@ def test_stop_and_divergence_are_shown(studio):
     job = _finish(at)
     assert job.view().state == "diverged"
     text = _texts(at)
-    assert "training diverged" in text and "You can still save the last good weights" in text
+    assert "training diverged" in text and "The last good weights are kept" in text and "Save them below" in text
     assert not at.button(key="studio_save").disabled
 
     _start(at, epochs=50, lr=1e-3)

@@ -32,7 +32,8 @@ def progress_text(view: JobView) -> str:
 
 def _status_messages(view: JobView) -> None:
     if view.state == "diverged":
-        st.error(f"{view.message} You can still save the last good weights below.", icon="💥")
+        st.error(f"{view.message} Save them below if you want to keep them, or start again with a smaller "
+                 "learning rate.", icon="💥")
     elif view.state == "failed":
         st.error(view.message)
     elif view.state in ("cancelled", "abandoned"):

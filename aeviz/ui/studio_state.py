@@ -2,6 +2,7 @@
 process, ``st.cache_resource``), who owns a job, and whether the owner's session still exists."""
 from __future__ import annotations
 
+import atexit
 from typing import Callable
 
 import streamlit as st
@@ -18,7 +19,9 @@ ERROR_KEY = "studio_start_error"
 @st.cache_resource(show_spinner=False)
 def get_registry() -> JobRegistry:
     """Shared by every session: the server-wide limit on concurrent trainings (AEVIZ_MAX_TRAININGS)."""
-    return JobRegistry()
+    registry = JobRegistry()
+    atexit.register(registry.stop_all, "stopped because the server is shutting down", 5.0)
+    return registry
 
 
 def owner_id() -> str:
