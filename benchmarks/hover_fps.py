@@ -168,7 +168,7 @@ async def run(args) -> None:
                 results.append(r)
                 print(f"{slot}: {r['moves']} pointer events in {r['seconds']:.1f} s; the page made "
                       f"{r['browser_fps']:.1f} frames/s and dispatched {r['delivered']} mousemove events "
-                      f"(coalesced, at most one a frame); {r['frames']} frames drew a new image: "
+                      f"to the page; {r['frames']} frames drew a new image: "
                       f"{r['images_per_second']:.1f} new images/s on this map's preview "
                       f"({r['all_images_per_second']:.1f}/s counting the other preview, same z in both={linked}); "
                       f"event->paint p50 {np.percentile(r['latency'], 50):.1f} ms, "
