@@ -115,3 +115,22 @@ def test_shipped_checkpoints_load_and_have_cards(name):
 def test_shipped_checkpoints_are_small():
     total = sum(p.stat().st_size for p in (ROOT / "checkpoints").rglob("*") if p.is_file())
     assert total < 20_000_000
+
+
+def test_shipped_mnist_pair_meets_the_quality_floor(mnist):
+    """The floor the issue sets, checked here on the sample's own 2,000 held-out test digits."""
+    from aeviz.analysis import evaluate
+
+    ae = evaluate(load_model(ROOT / "checkpoints" / "mnist-ae"), mnist)
+    vae = evaluate(load_model(ROOT / "checkpoints" / "mnist-vae"), mnist)
+    assert ae["recon_mse"] <= 0.045 and vae["recon_mse"] <= 0.045
+    assert ae["knn5_accuracy"] >= 0.72 and vae["knn5_accuracy"] >= 0.68
+    assert all(abs(m) <= 0.3 for m in vae["latent_mean"])
+    assert all(0.7 <= s <= 1.5 for s in vae["latent_std"])
+
+
+def test_shipped_classifiers_are_accurate(mnist):
+    from aeviz.analysis import classifier_accuracy
+
+    clf = load_model(ROOT / "checkpoints" / "mnist-classifier")
+    assert classifier_accuracy(clf, mnist.images("test"), mnist.labels("test")) >= 0.95
