@@ -90,3 +90,14 @@ def test_a_dataset_without_its_pair_gets_a_clear_message(app):
     messages = [m.value for m in (*at.warning, *at.error, *at.info)]
     # Either the system files are missing (an error naming the dataset) or no checkpoints yet.
     assert any("Fashion-MNIST" in m for m in messages) or len(at.get("plotly_chart")) >= 2, messages
+
+
+@pytest.mark.parametrize("section, text", [("Manifold grid", "Decode an evenly spaced"),
+                                           ("Interpolation", "Walk the straight line"),
+                                           ("Prior samples", "Draw z at random from N(0, I)")])
+def test_each_section_below_the_maps_runs(app, section, text):
+    at = app.run()
+    at.session_state["explorer_section"] = section
+    at.run()
+    assert not at.exception
+    assert any(text in m.value for m in at.markdown)

@@ -11,7 +11,7 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import Pane
-from aeviz.ui.explorer_panes import map_pane
+from aeviz.ui.explorer_panes import hover_pane, map_pane
 from aeviz.ui.hover import same_z_switch
 
 INTRO = ("Every test image is squeezed into **two numbers** z = (z₁, z₂): one dot on the plane below, "
@@ -64,9 +64,9 @@ def _metrics_row(pane: Pane, dataset: str) -> None:
     m = data.metrics(pane.path, pane.mtime, dataset, data._mtime(cls) if cls else 0.0)
     c = m["continuity"]
     a, b, d = st.columns(3)
-    a.metric("Continuity: mean change", f"{c['mean']:.3f}",
+    a.metric("Continuity", f"{c['mean']:.3f}",
              help="Mean |pixel change| between neighbouring cells of a 20×20 grid over this map. Lower = smoother.")
-    b.metric("Worst 5 % of steps", f"≥ {c['p95']:.3f}",
+    b.metric("Worst 5 %", f"≥ {c['p95']:.3f}",
              help="5 % of neighbouring cells differ by more than this: the jumps across gaps.")
     if m["completeness"] is not None:
         d.metric("Completeness", f"{m['completeness']:.0%}",
@@ -110,12 +110,15 @@ def page() -> None:
                 continue
             try:
                 map_pane(slot, pane, panes, dataset, gap)
-                shown[slot] = pane
             except ValueError as e:  # an unreadable checkpoint: say which and why
                 st.error(f"Cannot show `{pane.name}`: {e}")
-    for col, slot in zip(cols, ("ae", "vae")):
-        if slot in shown:
-            with col:
-                _metrics_row(shown[slot], dataset)
+                continue
+            numbers, hover = st.columns([2.3, 1], gap="small")
+            with hover:
+                hover_pane(slot, pane)
+            shown[slot] = (pane, numbers)
+    for slot, (pane, numbers) in shown.items():
+        with numbers:
+            _metrics_row(pane, dataset)
     tabs.explanations(dataset, classifier=data.classifier_path(dataset) is not None)
     tabs.sections(panes, dataset)

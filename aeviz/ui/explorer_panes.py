@@ -137,6 +137,14 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
     return codes
 
 
+def hover_pane(slot: str, pane: Pane) -> None:
+    """Hover to decode (issue 5): the decoder runs in the browser under the pointer; a click keeps
+    going through the pick grid, and the preview pins the z plotly reported for it. Drawn outside
+    the map's fragment, so a click's rerun does not touch it."""
+    hover_preview(get_model(pane.path), map_key=f"latent_{slot}", key=f"hover_{slot}", label=pane.name,
+                  partner=f"hover_{'vae' if slot == 'ae' else 'ae'}", report_clicks=False)
+
+
 @st.fragment
 def map_pane(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, gap: bool) -> None:
     """One map with its decoded image. Reruns alone when its map is clicked."""
@@ -162,10 +170,6 @@ def map_pane(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str,
                 del rows[:-2]
     with right:
         _decoded_panel(slot, pane, click, d["resolution"])
-        # Hover to decode (issue 5): the decoder runs in the browser under the pointer; a click keeps
-        # going through the pick grid above, and the preview pins the z plotly reported for it.
-        hover_preview(get_model(pane.path), map_key=f"latent_{slot}", key=f"hover_{slot}", label=pane.name,
-                      partner=f"hover_{'vae' if slot == 'ae' else 'ae'}", report_clicks=False)
         other_slot = "vae" if slot == "ae" else "ae"
         other = panes.get(other_slot)
         if click is not None and click["row"] is not None:

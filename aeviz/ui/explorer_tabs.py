@@ -1,5 +1,5 @@
 """The explorer's lower half: plain-language explanations, then tabs for the manifold grid,
-interpolation and prior sampling, each AE | VAE."""
+interpolation and prior sampling (one at a time), each AE | VAE."""
 from __future__ import annotations
 
 import numpy as np
@@ -41,13 +41,12 @@ def sections(panes: dict[str, Pane | None], dataset: str) -> None:
     present = {s: p for s, p in panes.items() if p is not None}
     if not present:
         return
-    manifold_tab, interp_tab, prior_tab = st.tabs(["Manifold grid", "Interpolation", "Prior samples"])
-    with manifold_tab:
-        _manifold(present, dataset)
-    with interp_tab:
-        _interpolation(present, dataset)
-    with prior_tab:
-        _prior(present, dataset)
+    # One section at a time, not st.tabs: tabs put every section in the page, and a page that big
+    # makes each click on a map slower (the browser re-styles the whole page on every rerun).
+    sections_by_name = {"Manifold grid": _manifold, "Interpolation": _interpolation, "Prior samples": _prior}
+    choice = st.segmented_control("Show below the maps", list(sections_by_name), default="Manifold grid",
+                                  key="explorer_section", required=True)
+    sections_by_name[choice or "Manifold grid"](present, dataset)
 
 
 def _manifold(panes: dict[str, Pane], dataset: str) -> None:
