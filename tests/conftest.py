@@ -124,3 +124,20 @@ def page(browser):
 
 def wait_for_app_idle(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ is a browser test."""
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (AEVIZ_REQUIRE_BROWSER=1) a skipped browser test is a failure, not a pass."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _require_browser() and item.get_closest_marker("browser"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped but AEVIZ_REQUIRE_BROWSER=1: {report.longrepr}"
