@@ -198,23 +198,6 @@ def gap_scores(decoded: np.ndarray, classifier=None, reference: np.ndarray | Non
     return d / max(float(d.max()), 1e-8), "distance to the nearest test image (scaled)"
 
 
-def nearest_node(z, axis_range: tuple[float, float, float, float], n: int) -> np.ndarray:
-    """The node of an n x n pick grid (spanning the range edge to edge) nearest to z."""
-    x0, x1, y0, y1 = axis_range
-    z = np.asarray(z, dtype=np.float64)
-    ix = np.clip(np.rint((z[..., 0] - x0) / (x1 - x0) * (n - 1)), 0, n - 1)
-    iy = np.clip(np.rint((z[..., 1] - y0) / (y1 - y0) * (n - 1)), 0, n - 1)
-    return np.stack([x0 + ix * (x1 - x0) / (n - 1), y0 + iy * (y1 - y0) / (n - 1)], axis=-1)
-
-
-def pick_grid(axis_range: tuple[float, float, float, float], n: int) -> np.ndarray:
-    """(n*n, 2) nodes spanning the axis range edge to edge: the invisible click targets.
-    Neighbouring nodes are (x1 - x0) / (n - 1) apart: the resolution of a click on empty space."""
-    x0, x1, y0, y1 = axis_range
-    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    return np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
-
-
 def empty_spot(codes: np.ndarray, axis_range: tuple[float, float, float, float], n: int = 40,
                inset: float = 0.15) -> tuple[np.ndarray, float]:
     """The point of an n x n grid inside the axis range (``inset`` of the span kept clear of the

@@ -53,24 +53,19 @@ def axis_range_for(codes: np.ndarray, quantile: float = 0.005, pad: float = 0.1)
 # The explorer's figures.
 # ---------------------------------------------------------------------------------------------
 
-def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, pick: np.ndarray,
+def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range,
                  title: str = "", height: int = 520, background: dict | None = None,
                  marker_size: int = 5) -> go.Figure:
-    """The clickable latent map: the class-coloured scatter of ``latent_scatter``, an optional
-    gap-map background, and on top an invisible pick grid (``pick``, (M, 2) nodes) so that a
-    click on empty space still selects something: the nearest node.
-
-    The pick grid is always the **last** trace and the background (if any) the first; data traces
-    carry their row in ``customdata``. Deterministic for the same inputs: Streamlit keeps the
-    chart (and its zoom) across reruns only while the figure is unchanged.
+    """The clickable latent map: the class-coloured scatter of ``latent_scatter`` and an optional
+    gap-map background (the first trace). ``layout.clickanywhere`` makes plotly report the exact
+    data coordinates of a click on empty space too (``plotly_click`` with ``xvals``/``yvals``);
+    data traces carry their row in ``customdata``. Deterministic for the same inputs: Streamlit
+    keeps the chart (and its zoom) across reruns only while the figure is unchanged.
 
     ``background``: ``{"x": (nx,), "y": (ny,), "z": (ny, nx) in [0, 1], "name": str}``, drawn as a
     grey heatmap where 1 (a hole) is darkest."""
     fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height,
                          marker_size=marker_size)
-    # A clicked data point grows and turns black; the others keep their colour (not dimmed).
-    fig.update_traces(selected={"marker": {"size": 14, "color": "#111111", "opacity": 1.0}},
-                      unselected={"marker": {"opacity": 0.8}})
     if background is not None:
         fig.add_trace(go.Heatmap(
             x=background["x"], y=background["y"], z=background["z"], zmin=0, zmax=1,
@@ -78,16 +73,10 @@ def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range,
             showscale=False, hoverinfo="skip", name=background.get("name", "gap map"), showlegend=False))
         # Put the background first so it is drawn under the points.
         fig.data = (fig.data[-1],) + tuple(fig.data[:-1])
-    fig.add_trace(go.Scattergl(
-        x=pick[:, 0], y=pick[:, 1], mode="markers", name="pick grid", showlegend=False,
-        hoverinfo="none",  # "skip" would make the nodes unclickable
-        marker={"size": 2, "opacity": 0, "color": "#111111"},
-        selected={"marker": {"size": 12, "opacity": 1.0, "color": "#111111"}},
-        unselected={"marker": {"opacity": 0}},
-    ))
-    # The legend sits in one row above the plot, so the plane gets the whole width.
-    fig.update_layout(clickmode="event+select", hovermode="closest", dragmode="pan", font={"size": 14},
-                      margin={"l": 50, "r": 10, "t": 40 if title else 10, "b": 45},
+    # The legend sits in one row above the plot, so the plane gets the whole width. clickmode
+    # "event" (no selection): a click restyles nothing, so the chart does no work for it.
+    fig.update_layout(clickmode="event", clickanywhere=True, hovermode="closest", dragmode="pan",
+                      font={"size": 14}, margin={"l": 50, "r": 10, "t": 40 if title else 10, "b": 45},
                       legend={"itemsizing": "constant", "title": {"text": ""}, "font": {"size": 14},
                               "orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom"})
     if not title:

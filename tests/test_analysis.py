@@ -102,15 +102,6 @@ def test_gap_scores_from_distance_and_from_a_classifier():
     np.testing.assert_allclose(s, [0, 0]) and "classifier" in name
 
 
-def test_pick_grid_and_nearest_node_agree():
-    r = (-1.0, 1.0, 0.0, 4.0)
-    pick = analysis.pick_grid(r, 5)
-    assert pick.shape == (25, 2)
-    node = analysis.nearest_node([0.3, 2.9], r, 5)
-    np.testing.assert_allclose(node, [0.5, 3.0])
-    assert any(np.allclose(node, p) for p in pick)
-
-
 def test_empty_spot_is_far_from_every_code():
     codes = np.array([[x, y] for x in np.linspace(-1, 1, 9) for y in np.linspace(-1, 1, 9) if x < 0.2], np.float32)
     z, dist = analysis.empty_spot(codes, (-1, 1, -1, 1))

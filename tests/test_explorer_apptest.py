@@ -1,7 +1,7 @@
 """AppTest (no browser): every page runs, and a simulated click on a map decodes an image.
 
 Relies on (streamlit-notes §5): AppTest reruns the whole script, fragments included; a click is
-simulated by writing the chart's selection into ``session_state[<chart key>]``."""
+simulated by writing what the map's click listener leaves in ``session_state["explorer_click_<slot>"]``."""
 import base64
 import json
 from pathlib import Path
@@ -32,8 +32,9 @@ def _length(array) -> int:
     return len(array)
 
 
-def _click(slot: str, point: dict) -> dict:
-    return {"selection": {"points": [{"point_index": 0, **point}], "point_indices": [0], "box": [], "lasso": []}}
+def _click(z, row=None) -> dict:
+    """What the map's click listener leaves in session state (``explorer_panes.click_key``)."""
+    return {"z": z, "row": row}
 
 
 def test_explorer_is_the_landing_page_and_shows_both_maps(app):
@@ -42,16 +43,15 @@ def test_explorer_is_the_landing_page_and_shows_both_maps(app):
     charts = at.get("plotly_chart")
     assert len(charts) >= 2
     spec = json.loads(charts[0].proto.spec)
-    assert spec["data"][-1]["name"] == "pick grid"
-    assert sum(_length(t["x"]) for t in spec["data"][:-1]) >= 2000  # every test image of the sample
+    assert spec["layout"]["clickanywhere"] is True  # exact clicks on empty space too
+    assert sum(_length(t["x"]) for t in spec["data"]) >= 2000  # every test image of the sample
     assert any("Continuity" in m.label for m in at.metric)
     assert _html(at, "Click anywhere on the map")
 
 
 def test_a_simulated_click_sets_the_decoded_image(app):
     at = app.run()
-    pick = len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"]) - 1
-    at.session_state["latent_ae"] = _click("ae", {"curve_number": pick, "x": 1.5, "y": -2.0})
+    at.session_state["explorer_click_ae"] = _click((1.5, -2.0))
     at.run()
     assert not at.exception
     decoded = _html(at, "z = (1.50, -2.00)")
@@ -60,7 +60,7 @@ def test_a_simulated_click_sets_the_decoded_image(app):
 
 def test_a_simulated_click_on_a_data_point_shows_both_reconstructions(app):
     at = app.run()
-    at.session_state["latent_vae"] = _click("vae", {"curve_number": 2, "x": 0.0, "y": 0.0, "customdata": 5})
+    at.session_state["explorer_click_vae"] = _click((0.1, 0.2), row=5)
     at.run()
     assert not at.exception
     assert _html(at, "test image #5")

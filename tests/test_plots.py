@@ -1,4 +1,4 @@
-"""Figure builders: fixed axes, deterministic output, the pick grid last and invisible."""
+"""Figure builders: fixed axes, deterministic output, clicks anywhere."""
 import numpy as np
 
 from aeviz import analysis, plots
@@ -11,20 +11,16 @@ def _codes(n=200, seed=0):
     return rng.normal(size=(n, 2)).astype(np.float32), rng.integers(0, 10, n)
 
 
-def test_explorer_map_layers_and_styles():
+def test_explorer_map_layers_and_click_settings():
     codes, labels = _codes()
     r = plots.axis_range_for(codes)
-    pick = analysis.pick_grid(r, 20)
     bg = {"x": np.linspace(r[0], r[1], 5), "y": np.linspace(r[2], r[3], 5), "z": np.zeros((5, 5)), "name": "gap"}
-    fig = plots.explorer_map(codes, labels, NAMES, r, pick, title="AE", background=bg)
+    fig = plots.explorer_map(codes, labels, NAMES, r, title="AE", background=bg)
     assert fig.data[0].type == "heatmap" and fig.data[0].hoverinfo == "skip"
-    grid = fig.data[-1]
-    assert grid.name == "pick grid" and len(grid.x) == 400
-    assert grid.hoverinfo == "none"  # "skip" would make it unclickable
-    assert grid.marker.opacity == 0 and grid.selected.marker.opacity == 1
-    data_traces = fig.data[1:-1]
+    data_traces = fig.data[1:]
     assert len(data_traces) == 10
-    assert all(t.unselected.marker.opacity > 0.5 for t in data_traces)  # clicks do not dim the data
+    # Exact clicks anywhere, and no selection: a click restyles nothing in the chart.
+    assert fig.layout.clickanywhere is True and fig.layout.clickmode == "event"
     assert list(fig.layout.xaxis.range) == [r[0], r[1]] and list(fig.layout.yaxis.range) == [r[2], r[3]]
     rows = np.concatenate([t.customdata for t in data_traces])
     assert sorted(rows.tolist()) == list(range(len(codes)))
@@ -33,9 +29,8 @@ def test_explorer_map_layers_and_styles():
 def test_explorer_map_is_deterministic():
     codes, labels = _codes()
     r = plots.axis_range_for(codes)
-    pick = analysis.pick_grid(r, 10)
-    a = plots.explorer_map(codes, labels, NAMES, r, pick).to_json()
-    b = plots.explorer_map(codes, labels, NAMES, r, pick).to_json()
+    a = plots.explorer_map(codes, labels, NAMES, r).to_json()
+    b = plots.explorer_map(codes, labels, NAMES, r).to_json()
     assert a == b
 
 

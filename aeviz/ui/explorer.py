@@ -11,7 +11,7 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import Pane
-from aeviz.ui.explorer_panes import hover_pane, map_pane
+from aeviz.ui.explorer_panes import click_panel, hover_pane, map_chart
 from aeviz.ui.hover import same_z_switch
 
 INTRO = ("Every test image is squeezed into **two numbers** z = (z₁, z₂): one dot on the plane below, "
@@ -109,14 +109,16 @@ def page() -> None:
                         f"--out checkpoints/{dataset}-{slot}` or in the Training studio.")
                 continue
             try:
-                map_pane(slot, pane, panes, dataset, gap)
+                left, right = st.columns([2.3, 1], gap="small")
+                with left:
+                    map_chart(slot, pane, dataset, gap)
+                with right:
+                    click_panel(slot, pane, panes, dataset, gap)
+                    hover_pane(slot, pane)
             except ValueError as e:  # an unreadable checkpoint: say which and why
                 st.error(f"Cannot show `{pane.name}`: {e}")
                 continue
-            numbers, hover = st.columns([2.3, 1], gap="small")
-            with hover:
-                hover_pane(slot, pane)
-            shown[slot] = (pane, numbers)
+            shown[slot] = (pane, st.container())
     for slot, (pane, numbers) in shown.items():
         with numbers:
             _metrics_row(pane, dataset)

@@ -18,7 +18,6 @@ from aeviz.ui.state import checkpoint_root, checkpoints_for, get_dataset, get_mo
 
 MAP_SIZE = 3000  # at most this many test images per map (Fashion-MNIST has 10,000)
 SUBSET_SEED = 0
-PICK_N = 150  # pick grid nodes per axis: click resolution = axis span / (PICK_N - 1)
 GAP_N = 48  # gap-map cells per axis
 METRIC_GRID_N = 20
 PRIOR_N = 1000
@@ -97,13 +96,12 @@ def test_subset(dataset: str) -> dict:
 
 @st.cache_resource(show_spinner="Encoding the test images…")
 def map_data(path: str, mtime: float, dataset: str) -> dict:
-    """The encoded subset of one checkpoint: ``codes`` (N, 2), fixed ``axis_range``, ``pick`` grid."""
+    """The encoded subset of one checkpoint: ``codes`` (N, 2) and the map's fixed ``axis_range``."""
     model = get_model(path)
     sub = test_subset(dataset)
     codes = analysis.encode_all(model, sub["images_t"])[:, :2]
     axis_range = plots.axis_range_for(codes)
-    return {"codes": codes, "axis_range": axis_range, "pick": analysis.pick_grid(axis_range, PICK_N),
-            "resolution": max(axis_range[1] - axis_range[0], axis_range[3] - axis_range[2]) / (PICK_N - 1)}
+    return {"codes": codes, "axis_range": axis_range}
 
 
 @st.cache_resource(show_spinner="Shading the gap map…")
@@ -124,9 +122,8 @@ def map_figure(path: str, mtime: float, dataset: str, title: str, gap: bool):
     costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
     d, sub = map_data(path, mtime, dataset), test_subset(dataset)
     background = gap_background(path, mtime, dataset) if gap else None
-    fig = plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"], d["pick"],
-                             title=title, background=background)
-    return fig, len(fig.data) - 1  # the figure and the pick grid's curve number
+    return plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"],
+                              title=title, background=background)
 
 
 @torch.inference_mode()

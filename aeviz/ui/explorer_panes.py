@@ -1,13 +1,15 @@
-"""The two clickable maps. Each map and the decoded image beside it live in one fragment, so a
-click reruns only that fragment (streamlit-notes §2): the figure comes from ``st.cache_resource``
-unchanged (the chart stays mounted, zoom survives), and the image is an inline data URI.
+"""The two clickable maps.
 
-A click selects either a data point (its test image is shown with both reconstructions, and a
-small marker component marks the same image in the other map) or the nearest node of the
-invisible pick grid (a click on empty space)."""
+Speed (streamlit-notes §2): each map is drawn in the page body, once, from a figure cached in
+``st.cache_resource``; a click does not rerun it. A small listener component beside the map hears
+plotly's ``plotly_click`` (with ``layout.clickanywhere``: exact data coordinates, on a point or on
+empty space) and sends it to Python, which reruns only the fragment that shows the decoded image.
+Zoom and pan survive because the chart is never touched.
+
+A click on a data point (plotly reports it with its ``customdata`` row) also shows that test image
+with both reconstructions, and a ring marks the same image in the other map."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from aeviz.ui import explorer_data as data
@@ -18,89 +20,129 @@ from aeviz.ui.state import get_model
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
-# Draws a ring on *another* chart at a data coordinate, and keeps it there through zoom and pan.
-# Plotly's own selection cannot be set from Python without changing the figure (which remounts
-# the chart and loses its zoom), so this overlay marks the linked image instead. It relies on
-# plotly's page structure (.st-key-<key> .js-plotly-plot, gd._fullLayout): the browser test
-# covers it.
+# Hears clicks on one plotly chart and reports {x, y, row} to Python. It relies on plotly's page
+# structure (.st-key-<key> .js-plotly-plot, gd.on, plotly_click's xvals/yvals under
+# layout.clickanywhere), not a public Streamlit API: tests/browser/test_explorer_browser.py covers it.
+_CLICK_JS = """
+export default function(component) {
+  const { data, setTriggerValue } = component;
+  const hook = (tries) => {
+    const gd = document.querySelector(`.st-key-${data.target} .js-plotly-plot`);
+    if (!gd || typeof gd.on !== 'function' || !gd._fullLayout) {
+      if (tries > 0) setTimeout(() => hook(tries - 1), 100);
+      return;
+    }
+    gd.__aevizSend = setTriggerValue;  // the latest mount's sender
+    if (gd.__aevizClickHooked) return;
+    gd.__aevizClickHooked = true;
+    gd.on('plotly_click', (ev) => {
+      const pts = (ev && ev.points) || [];
+      const pt = pts.find((p) => p.customdata !== undefined && p.customdata !== null);
+      const row = pt ? Number(Array.isArray(pt.customdata) ? pt.customdata[0] : pt.customdata) : null;
+      const x = ev.xvals && ev.xvals.length ? ev.xvals[0] : (pt ? pt.x : null);
+      const y = ev.yvals && ev.yvals.length ? ev.yvals[0] : (pt ? pt.y : null);
+      if (x === null || y === null || !gd.__aevizSend) return;
+      gd.__aevizSend('click', { x: x, y: y, row: row });
+    });
+  };
+  hook(100);
+}
+"""
+
+# Draws named rings on a chart at data coordinates and keeps them there through zoom and pan
+# (plotly_relayout / plotly_afterplot). Same page-structure caveat as above.
 _MARK_JS = """
 export default function(component) {
   const { data } = component;
-  const target = data && data.target;
+  const sel = `.st-key-${data.target} .js-plotly-plot`;
   const apply = (tries) => {
-    const gd = target && document.querySelector(`.st-key-${target} .js-plotly-plot`);
+    const gd = document.querySelector(sel);
     if (!gd || !gd._fullLayout || !gd._fullLayout.xaxis) {
       if (tries > 0) setTimeout(() => apply(tries - 1), 100);
       return;
     }
-    gd.__aevizMark = data;
+    gd.__aevizMarks = gd.__aevizMarks || {};
+    gd.__aevizMarks[data.name] = data;
     const draw = () => {
-      const d = gd.__aevizMark;
-      let el = gd.querySelector('.aeviz-mark');
-      if (!d || d.x === null || d.x === undefined) { if (el) el.remove(); return; }
       const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-      if (!el) {
-        el = document.createElement('div');
-        el.className = 'aeviz-mark';
-        el.style.cssText = 'position:absolute;pointer-events:none;z-index:10;width:26px;height:26px;'
-          + 'margin:-13px 0 0 -13px;border:4px solid #d62728;border-radius:50%;box-shadow:0 0 0 2px #fff;';
-        const tag = document.createElement('span');
-        tag.style.cssText = 'position:absolute;left:26px;top:-8px;font:bold 14px sans-serif;color:#d62728;'
-          + 'background:rgba(255,255,255,.85);padding:0 3px;border-radius:3px;white-space:nowrap;';
-        el.appendChild(tag);
-        if (getComputedStyle(gd).position === 'static') gd.style.position = 'relative';
-        gd.appendChild(el);
+      for (const d of Object.values(gd.__aevizMarks)) {
+        let el = gd.querySelector(`[data-aeviz-mark="${d.name}"]`);
+        if (!el) {
+          el = document.createElement('div');
+          el.dataset.aevizMark = d.name;
+          el.className = d.css;
+          el.style.cssText = 'position:absolute;pointer-events:none;z-index:10;width:26px;height:26px;'
+            + `margin:-13px 0 0 -13px;border:4px solid ${d.color};border-radius:50%;box-shadow:0 0 0 2px #fff;`;
+          const tag = document.createElement('span');
+          tag.style.cssText = `position:absolute;left:26px;top:-8px;font:bold 14px sans-serif;color:${d.color};`
+            + 'background:rgba(255,255,255,.85);padding:0 3px;border-radius:3px;white-space:nowrap;';
+          el.appendChild(tag);
+          if (getComputedStyle(gd).position === 'static') gd.style.position = 'relative';
+          gd.appendChild(el);
+        }
+        el.firstChild.textContent = d.label || '';
+        const px = xa._offset + xa.l2p(d.x), py = ya._offset + ya.l2p(d.y);
+        const inside = px >= xa._offset && px <= xa._offset + xa._length && py >= ya._offset && py <= ya._offset + ya._length;
+        el.style.left = px + 'px'; el.style.top = py + 'px'; el.style.display = inside ? 'block' : 'none';
       }
-      el.firstChild.textContent = d.label || '';
-      const px = xa._offset + xa.l2p(d.x), py = ya._offset + ya.l2p(d.y);
-      const inside = px >= xa._offset && px <= xa._offset + xa._length && py >= ya._offset && py <= ya._offset + ya._length;
-      el.style.left = px + 'px'; el.style.top = py + 'px'; el.style.display = inside ? 'block' : 'none';
     };
     if (!gd.__aevizMarkHooked && gd.on) {
       gd.__aevizMarkHooked = true;
-      gd.on('plotly_relayout', draw); gd.on('plotly_afterplot', draw);
+      gd.on('plotly_relayout', () => gd.__aevizDraw()); gd.on('plotly_afterplot', () => gd.__aevizDraw());
     }
+    gd.__aevizDraw = draw;
     draw();
   };
-  apply(30);
-  // Mounted only while a data point is selected: unmounting removes the mark.
+  apply(100);
+  // Unmounted when its fragment no longer draws it: the ring goes with it.
   return () => {
-    const gd = target && document.querySelector(`.st-key-${target} .js-plotly-plot`);
-    if (gd) { gd.__aevizMark = null; const el = gd.querySelector('.aeviz-mark'); if (el) el.remove(); }
+    const gd = document.querySelector(sel);
+    if (!gd || !gd.__aevizMarks) return;
+    delete gd.__aevizMarks[data.name];
+    const el = gd.querySelector(`[data-aeviz-mark="${data.name}"]`);
+    if (el) el.remove();
   };
 }
 """
+_listener = st.components.v2.component("aeviz_explorer_click", js=_CLICK_JS)
 _mark = st.components.v2.component("aeviz_explorer_mark", js=_MARK_JS)
 
 
-def _mark_other(slot: str, other: Pane | None, z_other, row: int | None) -> None:
-    """Mark test image ``row`` at ``z_other`` in the other pane's map. Mounted only while a data
-    point is selected (a click on empty space unmounts it, which removes the mark), so the
-    common click pays nothing for it."""
-    if other is None or row is None or z_other is None:
+def click_key(slot: str) -> str:
+    """Session state of a map's last click: {'z': (z1, z2), 'row': test image or None}. AppTest
+    sets it directly to simulate a click."""
+    return f"explorer_click_{slot}"
+
+
+def _remember(slot: str, pane: Pane, dataset: str) -> None:
+    """The listener's callback (runs before the fragment): turn plotly's click into z and row, and
+    keep the last two clicks and clicked images for the interpolation section."""
+    event = (st.session_state.get(f"explorer_listener_{slot}") or {}).get("click")
+    if not event:
         return
-    payload = {"target": f"latent_{other.slot}", "x": float(z_other[0]), "y": float(z_other[1]), "label": f"#{row}"}
-    _mark(key=f"explorer_mark_{slot}", data=payload)
+    row = event.get("row")
+    if row is not None:
+        codes = data.map_data(pane.path, pane.mtime, dataset)["codes"]
+        z = (float(codes[int(row), 0]), float(codes[int(row), 1]))
+        rows = st.session_state.setdefault("explorer_rows", [])
+        rows[:] = (rows + [int(row)])[-2:]
+    else:
+        z = (float(event["x"]), float(event["y"]))
+    st.session_state[click_key(slot)] = {"z": z, "row": None if row is None else int(row)}
+    clicks = st.session_state.setdefault(f"explorer_clicks_{slot}", [])
+    clicks[:] = (clicks + [z])[-2:]
 
 
-def _selected(slot: str, pick_curve: int, codes: np.ndarray) -> dict | None:
-    """The click as {'z', 'row' (a test image or None), 'exact'}; None when nothing is selected.
-    Item access on the widget state, which AppTest can set (streamlit-notes §5)."""
-    state = st.session_state.get(f"latent_{slot}")
-    if not state:
-        return None
-    points = state["selection"]["points"]
-    if not points:
-        return None
-    p = points[0]
-    if p.get("curve_number", p.get("curveNumber")) == pick_curve or p.get("customdata") is None:
-        return {"z": (float(p["x"]), float(p["y"])), "row": None}
-    custom = p["customdata"]
-    row = int(custom[0] if isinstance(custom, (list, tuple)) else custom)
-    return {"z": (float(codes[row, 0]), float(codes[row, 1])), "row": row}
+def map_chart(slot: str, pane: Pane, dataset: str, gap: bool) -> None:
+    """The map, in the page body: a click does not rerun it, so it keeps its zoom and costs nothing."""
+    side = "Autoencoder (AE)" if slot == "ae" else "Variational autoencoder (VAE)"
+    st.markdown(f"#### {side}: `{pane.name}`")
+    data.map_data(pane.path, pane.mtime, dataset)  # raises ValueError for an unreadable checkpoint
+    st.plotly_chart(data.map_figure(pane.path, pane.mtime, dataset, "", gap), key=f"latent_{slot}",
+                    config=CHART_CONFIG, theme=None)
 
 
-def _decoded_panel(slot: str, pane: Pane, click: dict | None, resolution: float) -> None:
+def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
     with st.container(key=f"decoded_{slot}"):
         if click is None:
             st.html('<div style="font-size:1.05rem;color:#555;padding:8px 0">Click anywhere on the map: '
@@ -108,8 +150,7 @@ def _decoded_panel(slot: str, pane: Pane, click: dict | None, resolution: float)
             return
         image = data.decode_one(pane.path, click["z"])
         z = click["z"]
-        where = (f"test image #{click['row']}" if click["row"] is not None
-                 else f"empty space · nearest grid node, ±{resolution / 2:.2f}")
+        where = f"test image #{click['row']}" if click["row"] is not None else "empty space · exact click"
         st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px">decoded by <b>{pane.name}</b></div>'
                 f'{data.img_tag(image, title="decoded image")}'
                 f'<div class="aeviz-z" style="font:600 1.1rem monospace;margin-top:6px;white-space:nowrap">'
@@ -137,41 +178,33 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
     return codes
 
 
+@st.fragment
+def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, gap: bool) -> None:
+    """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
+    # `figure` changes with the chart (another checkpoint, the gap map): the listener hooks the new one.
+    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "figure": f"{pane.path}|{gap}"},
+              on_click_change=lambda: _remember(slot, pane, dataset))
+    click = st.session_state.get(click_key(slot))
+    _decoded_panel(slot, pane, click)
+    if click is None:
+        return
+    _mark(key=f"explorer_mark_self_{slot}", data={
+        "target": f"latent_{slot}", "name": "click", "css": "aeviz-click", "color": "#111111",
+        "x": click["z"][0], "y": click["z"][1], "label": "", "figure": f"{pane.path}|{gap}"})
+    other_slot = "vae" if slot == "ae" else "ae"
+    other = panes.get(other_slot)
+    if click["row"] is not None:
+        codes = _comparison(slot, panes, dataset, click["row"])
+        if other is not None and other_slot in codes:
+            z_other = codes[other_slot]
+            _mark(key=f"explorer_mark_{slot}", data={
+                "target": f"latent_{other_slot}", "name": f"from_{slot}", "css": "aeviz-mark", "color": "#d62728",
+                "x": float(z_other[0]), "y": float(z_other[1]), "label": f"#{click['row']}"})
+
+
 def hover_pane(slot: str, pane: Pane) -> None:
-    """Hover to decode (issue 5): the decoder runs in the browser under the pointer; a click keeps
-    going through the pick grid, and the preview pins the z plotly reported for it. Drawn outside
-    the map's fragment, so a click's rerun does not touch it."""
+    """Hover to decode (issue 5): the decoder runs in the browser under the pointer. Drawn outside
+    the click fragment, so a click's rerun does not touch it; the preview pins the z plotly
+    reports for a click, which is the z the click panel decodes."""
     hover_preview(get_model(pane.path), map_key=f"latent_{slot}", key=f"hover_{slot}", label=pane.name,
                   partner=f"hover_{'vae' if slot == 'ae' else 'ae'}", report_clicks=False)
-
-
-@st.fragment
-def map_pane(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, gap: bool) -> None:
-    """One map with its decoded image. Reruns alone when its map is clicked."""
-    d = data.map_data(pane.path, pane.mtime, dataset)
-    side = "Autoencoder (AE)" if slot == "ae" else "Variational autoencoder (VAE)"
-    st.markdown(f"#### {side}: `{pane.name}`")
-    fig, pick_curve = data.map_figure(pane.path, pane.mtime, dataset, "", gap)
-    left, right = st.columns([2.3, 1], gap="small")
-    with left:
-        st.plotly_chart(fig, key=f"latent_{slot}", on_select="rerun", selection_mode="points",
-                        config=CHART_CONFIG, theme=None)
-    click = _selected(slot, pick_curve, d["codes"])
-    if click is not None:
-        st.session_state[f"explorer_last_{slot}"] = click
-        clicks = st.session_state.setdefault(f"explorer_clicks_{slot}", [])
-        if not clicks or clicks[-1] != click["z"]:
-            clicks.append(click["z"])
-            del clicks[:-2]
-        if click["row"] is not None:
-            rows = st.session_state.setdefault("explorer_rows", [])
-            if not rows or rows[-1] != click["row"]:
-                rows.append(click["row"])
-                del rows[:-2]
-    with right:
-        _decoded_panel(slot, pane, click, d["resolution"])
-        other_slot = "vae" if slot == "ae" else "ae"
-        other = panes.get(other_slot)
-        if click is not None and click["row"] is not None:
-            codes = _comparison(slot, panes, dataset, click["row"])
-            _mark_other(slot, other, codes.get(other_slot), click["row"])
