@@ -151,10 +151,12 @@ def load_dataset(name: str, allow_download: bool = True) -> Dataset:
     if name not in DATASET_NAMES:
         raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(DATASET_NAMES)}")
     root = data_root()
-    try:
-        return _from_torchvision(name, root, download=False, source="local")
-    except (RuntimeError, OSError, ValueError):
-        pass  # not on disk yet
+    folder = root / ("MNIST" if name == "mnist" else "FashionMNIST") / "raw"
+    if folder.is_dir():  # checked first: importing torchvision alone costs about a second
+        try:
+            return _from_torchvision(name, root, download=False, source="local")
+        except (RuntimeError, OSError, ValueError):
+            pass  # incomplete: try the other sources
     if allow_download and not offline() and network_available(*DOWNLOAD_HOSTS[name]):
         try:
             return _from_torchvision(name, root, download=True, source="download")
