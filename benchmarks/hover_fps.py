@@ -24,48 +24,18 @@ import asyncio
 import json
 import math
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("AEVIZ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 MAPS = ("ae", "vae")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(app: str, log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "AEVIZ_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1",
-                             "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not answer within 90 s")
 
 
 async def load_once(browser, url: str, hover: bool) -> tuple[float, float | None]:
@@ -137,7 +107,7 @@ async def run(args) -> None:
     from playwright.async_api import async_playwright
 
     log = tempfile.NamedTemporaryFile("w", prefix="hover-fps-", suffix=".log", delete=False)
-    proc, url = start_server(args.app, log)
+    proc, url = start_server(log, args.app)
     results, loads = [], {"on": [], "off": [], "ready": []}
     try:
         async with async_playwright() as p:
@@ -176,11 +146,7 @@ async def run(args) -> None:
                       f"{np.percentile(r['drawn'], 50):.1f} ms, p95 {np.percentile(r['drawn'], 95):.1f} ms")
             await browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     lat = np.concatenate([r["latency"] for r in results])
     on, off = float(np.median(loads["on"])), float(np.median(loads["off"]))
     print(f"page load (median of {args.loads}): {on:.2f} s with the component, {off:.2f} s without "
