@@ -101,3 +101,17 @@ def test_each_section_below_the_maps_runs(app, section, text):
     at.run()
     assert not at.exception
     assert any(text in m.value for m in at.markdown)
+
+
+def test_an_unreadable_checkpoint_folder_is_named_and_the_page_still_works(checkpoint_copy, tmp_path, monkeypatch):
+    import shutil
+
+    root = tmp_path / "ckpts"
+    shutil.copytree(checkpoint_copy, root)
+    (root / "broken").mkdir()
+    (root / "broken" / "config.json").write_text("{not json")
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(root))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("`broken` skipped" in c.value and "not readable JSON" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) >= 2  # both maps still there

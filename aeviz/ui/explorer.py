@@ -11,6 +11,7 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import Pane
+from aeviz.ui.state import unreadable_checkpoints
 from aeviz.ui.explorer_panes import click_panel, hover_pane, map_chart
 from aeviz.ui.hover import same_z_switch
 
@@ -56,6 +57,8 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
             if choice is not None:
                 panes[slot] = data.pane_for(slot, entries[choice])
         st.caption(f"{TITLES[dataset]} checkpoints: " + ", ".join(f"`{e['name']}`" for e in entries))
+        for bad in unreadable_checkpoints():  # say why a folder is not offered, once, plainly
+            st.caption(f"⚠️ `{bad['name']}` skipped: {bad['error']}")
     return panes
 
 

@@ -43,6 +43,11 @@ def get_dataset(name: str) -> Dataset:
 
 
 def checkpoints_for(dataset: str) -> list[dict]:
-    """Readable checkpoints of latent models trained on ``dataset``, newest config first."""
+    """Readable checkpoints of latent models trained on ``dataset``, in folder-name order."""
     return [c for c in list_checkpoints(checkpoint_root())
             if "error" not in c and c.get("dataset") == dataset and c.get("kind") != "classifier"]
+
+
+def unreadable_checkpoints() -> list[dict]:
+    """Folders under the checkpoint root whose config cannot be read: name and ``error``."""
+    return [c for c in list_checkpoints(checkpoint_root()) if "error" in c]
