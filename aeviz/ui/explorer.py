@@ -11,8 +11,8 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import Pane
-from aeviz.ui.state import unreadable_checkpoints
 from aeviz.ui.explorer_panes import click_panel, hover_pane, map_chart
+from aeviz.ui.state import unreadable_checkpoints
 from aeviz.ui.hover import same_z_switch
 
 INTRO = ("Every test image is squeezed into **two numbers** z = (z₁, z₂): one dot on the plane below, "
