@@ -30,8 +30,8 @@ test: $(VENV)/.installed-dev
 # How the shipped checkpoints were made (CPU, about 15 minutes on 2 quiet cores). The AE is
 # regularised with input noise and weight decay: on 7,000 digits a plain AE over-fits its 2-D codes.
 checkpoints: $(VENV)/.installed
-	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model ae --dataset mnist --epochs 100 --noise 0.2 --weight-decay 1e-5 --out checkpoints/mnist-ae
-	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model vae --dataset mnist --epochs 80 --out checkpoints/mnist-vae
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model ae --dataset mnist --epochs 150 --noise 0.2 --weight-decay 1e-5 --out checkpoints/mnist-ae
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model vae --dataset mnist --epochs 150 --out checkpoints/mnist-vae
 	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model classifier --dataset mnist --epochs 15 --out checkpoints/mnist-classifier
 	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model ae --dataset fashion-mnist --epochs 20 --noise 0.2 --weight-decay 1e-5 --out checkpoints/fashion-mnist-ae
 	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model vae --dataset fashion-mnist --epochs 20 --out checkpoints/fashion-mnist-vae
