@@ -37,15 +37,15 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run app.py`` on a free port; ``url`` once /_stcore/health answers."""
+    """``streamlit run <app>`` on a free port; ``url`` once /_stcore/health answers."""
 
-    def __init__(self, checkpoints: Path, log: Path, extra_env: dict | None = None):
+    def __init__(self, checkpoints: Path, log: Path, extra_env: dict | None = None, app: str = "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "AEVIZ_OFFLINE": "1", "AEVIZ_CHECKPOINTS": str(checkpoints), **(extra_env or {})}
         self.log = open(log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", app, "--server.headless=true",
              f"--server.port={self.port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 90

@@ -7,12 +7,6 @@ it lists every piece of page structure the component relies on."""
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,7 +17,7 @@ from aeviz.data import load_dataset
 from aeviz.decoder_export import export_decoder
 from aeviz.plots import axis_range_for
 
-from conftest import CHECKPOINTS, ROOT, free_port, wait_for_app_idle
+from conftest import CHECKPOINTS, StreamlitServer, wait_for_app_idle
 from test_hover_export import SHIPPED_MLP, torch_decode
 
 pytestmark = pytest.mark.browser
@@ -34,29 +28,9 @@ DEMO = "tests/apps/hover_demo.py"
 def demo_url(checkpoint_copy, artifacts):
     """`streamlit run tests/apps/hover_demo.py` on a free port (two maps keyed like the
     Explorer's, each with its hover preview)."""
-    port = free_port()
-    log = open(artifacts / "hover-demo-server.log", "w")
-    env = {**os.environ, "AEVIZ_OFFLINE": "1", "AEVIZ_CHECKPOINTS": str(checkpoint_copy)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", DEMO, "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"hover demo server did not start; see {log.name}") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+    server = StreamlitServer(checkpoint_copy, artifacts / "hover-demo-server.log", app=DEMO)
+    yield server.url
+    server.stop()
 
 
 def open_demo(page, url):
