@@ -1,11 +1,14 @@
-"""aeviz: what an autoencoder's latent space is. A router over the pages in aeviz/ui/."""
+"""aeviz: what an autoencoder's latent space is. A router over the pages in aeviz/ui/pages/."""
 import streamlit as st
 
-from aeviz.ui import explorer, studio, about
+from aeviz.ui.lang import language_switch, t
+from aeviz.ui.pages import about, explorer, studio
 
-st.set_page_config(page_title="aeviz: latent spaces", page_icon="🔢", layout="wide")
+st.set_page_config(page_title="aeviz", page_icon=":material/scatter_plot:", layout="wide")
+language_switch()
 st.navigation([
-    st.Page(explorer.page, title="Latent explorer", icon="🗺️", url_path="explorer", default=True),
-    st.Page(studio.page, title="Training studio", icon="🏋️", url_path="studio"),
-    st.Page(about.page, title="What is an autoencoder?", icon="📖", url_path="about"),
+    st.Page(explorer.page, title=t("app.nav.explorer"), icon=":material/scatter_plot:", url_path="explorer",
+            default=True),
+    st.Page(studio.page, title=t("app.nav.studio"), icon=":material/model_training:", url_path="studio"),
+    st.Page(about.page, title=t("app.nav.about"), icon=":material/menu_book:", url_path="about"),
 ]).run()

@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--recon", default=None, help=f"one of {', '.join(RECON_LOSSES)} (default bce; mse for linear-ae)")
     t.add_argument("--noise", type=float, default=None, help=f"input noise std (default {DEFAULT_NOISE} for denoising-ae, else 0)")
     t.add_argument("--latent-dim", type=int, default=2)
+    t.add_argument("--hidden", default="128,64,12", help="MLP widths from the image side inwards (the tutorial's)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", default="auto", help="auto (cuda, then mps, then cpu), cpu, cuda, mps")
     t.add_argument("--no-download", action="store_true", help="never try the network for data")
@@ -54,7 +55,11 @@ def _train(args) -> dict:
 
     recon = args.recon or ("mse" if args.model == "linear-ae" else "bce")
     noise = args.noise if args.noise is not None else (DEFAULT_NOISE if args.model == "denoising-ae" else 0.0)
-    spec = ModelConfig(kind=args.model, arch=args.arch, latent_dim=args.latent_dim, dataset=args.dataset)
+    try:
+        hidden = tuple(int(w) for w in args.hidden.split(","))
+    except ValueError:
+        raise ValueError(f"--hidden takes comma-separated widths such as 128,64,12, got {args.hidden!r}") from None
+    spec = ModelConfig(kind=args.model, arch=args.arch, latent_dim=args.latent_dim, hidden=hidden, dataset=args.dataset)
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
                       beta=args.beta, recon_loss=recon, noise_std=noise, seed=args.seed, device=args.device)
     if spec.kind == "linear-ae" and recon == "bce":

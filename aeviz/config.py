@@ -19,7 +19,8 @@ class ModelConfig:
     kind: str = "ae"  # one of MODEL_KINDS
     arch: str = "mlp"  # "mlp" or "conv"; encoder and decoder mirror each other
     latent_dim: int = 2  # size of the bottleneck; 2 so the latent plane can be drawn
-    hidden: tuple[int, ...] = (256, 128)  # MLP widths from the image side inwards
+    # MLP widths from the image side inwards: the PyTorch tutorial's 784 -> 128 -> 64 -> 12 -> 2.
+    hidden: tuple[int, ...] = (128, 64, 12)
     channels: tuple[int, ...] = (32, 64)  # conv channels from the image side inwards
     num_classes: int = 10  # only used by the classifier
     dataset: str = "mnist"  # what the model was trained on (drives class names in the UI)

@@ -1,5 +1,5 @@
 """A decoder as bytes a browser can run: a JSON description of the layer sequence plus the raw
-float32 weights, packed into one blob. No Streamlit here; ``aeviz/ui/hover.js`` reads the blob.
+float32 weights, packed into one blob. No Streamlit here; ``aeviz/ui/web/hover.js`` reads the blob.
 
 Blob layout (all little-endian)::
 

@@ -71,7 +71,7 @@ def test_a_simulated_click_on_a_data_point_shows_both_reconstructions(app):
 @pytest.mark.parametrize("module", ["studio", "about"])
 def test_the_other_pages_run(module, checkpoint_copy, monkeypatch):
     monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(checkpoint_copy))
-    script = f"from aeviz.ui import {module}\n{module}.page()\n"
+    script = f"from aeviz.ui.pages import {module}\n{module}.page()\n"
     at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
     assert not at.exception
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from aeviz.checkpoints import list_checkpoints, load_model
 
 TIMEOUT = 90
-SCRIPT = "from aeviz.ui import studio\nstudio.page()\n"
+SCRIPT = "from aeviz.ui.pages import studio\nstudio.page()\n"
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ A click on a data point (plotly reports it with its ``customdata`` row) also sho
 with both reconstructions, and a ring marks the same image in the other map."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from aeviz.ui import explorer_data as data
@@ -17,95 +19,14 @@ from aeviz.ui.explorer_data import Pane
 from aeviz.ui.hover import hover_preview
 from aeviz.ui.state import get_model
 
+WEB = Path(__file__).with_name("web")  # the browser code
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
-# Hears clicks on one plotly chart and reports {x, y, row} to Python. It relies on plotly's page
-# structure (.st-key-<key> .js-plotly-plot, gd.on, plotly_click's xvals/yvals under
-# layout.clickanywhere), not a public Streamlit API: tests/browser/test_explorer_browser.py covers it.
-_CLICK_JS = """
-export default function(component) {
-  const { data, setTriggerValue } = component;
-  const hook = (tries) => {
-    const gd = document.querySelector(`.st-key-${data.target} .js-plotly-plot`);
-    if (!gd || typeof gd.on !== 'function' || !gd._fullLayout) {
-      if (tries > 0) setTimeout(() => hook(tries - 1), 100);
-      return;
-    }
-    gd.__aevizSend = setTriggerValue;  // the latest mount's sender
-    if (gd.__aevizClickHooked) return;
-    gd.__aevizClickHooked = true;
-    gd.on('plotly_click', (ev) => {
-      const pts = (ev && ev.points) || [];
-      const pt = pts.find((p) => p.customdata !== undefined && p.customdata !== null);
-      const row = pt ? Number(Array.isArray(pt.customdata) ? pt.customdata[0] : pt.customdata) : null;
-      const x = ev.xvals && ev.xvals.length ? ev.xvals[0] : (pt ? pt.x : null);
-      const y = ev.yvals && ev.yvals.length ? ev.yvals[0] : (pt ? pt.y : null);
-      if (x === null || y === null || !gd.__aevizSend) return;
-      gd.__aevizSend('click', { x: x, y: y, row: row });
-    });
-  };
-  hook(100);
-}
-"""
-
-# Draws named rings on a chart at data coordinates and keeps them there through zoom and pan
-# (plotly_relayout / plotly_afterplot). Same page-structure caveat as above.
-_MARK_JS = """
-export default function(component) {
-  const { data } = component;
-  const sel = `.st-key-${data.target} .js-plotly-plot`;
-  const apply = (tries) => {
-    const gd = document.querySelector(sel);
-    if (!gd || !gd._fullLayout || !gd._fullLayout.xaxis) {
-      if (tries > 0) setTimeout(() => apply(tries - 1), 100);
-      return;
-    }
-    gd.__aevizMarks = gd.__aevizMarks || {};
-    gd.__aevizMarks[data.name] = data;
-    const draw = () => {
-      const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-      for (const d of Object.values(gd.__aevizMarks)) {
-        let el = gd.querySelector(`[data-aeviz-mark="${d.name}"]`);
-        if (!el) {
-          el = document.createElement('div');
-          el.dataset.aevizMark = d.name;
-          el.className = d.css;
-          el.style.cssText = 'position:absolute;pointer-events:none;z-index:10;width:26px;height:26px;'
-            + `margin:-13px 0 0 -13px;border:4px solid ${d.color};border-radius:50%;box-shadow:0 0 0 2px #fff;`;
-          const tag = document.createElement('span');
-          tag.style.cssText = `position:absolute;left:26px;top:-8px;font:bold 14px sans-serif;color:${d.color};`
-            + 'background:rgba(255,255,255,.85);padding:0 3px;border-radius:3px;white-space:nowrap;';
-          el.appendChild(tag);
-          if (getComputedStyle(gd).position === 'static') gd.style.position = 'relative';
-          gd.appendChild(el);
-        }
-        el.firstChild.textContent = d.label || '';
-        const px = xa._offset + xa.l2p(d.x), py = ya._offset + ya.l2p(d.y);
-        const inside = px >= xa._offset && px <= xa._offset + xa._length && py >= ya._offset && py <= ya._offset + ya._length;
-        el.style.left = px + 'px'; el.style.top = py + 'px'; el.style.display = inside ? 'block' : 'none';
-      }
-    };
-    if (!gd.__aevizMarkHooked && gd.on) {
-      gd.__aevizMarkHooked = true;
-      gd.on('plotly_relayout', () => gd.__aevizDraw()); gd.on('plotly_afterplot', () => gd.__aevizDraw());
-    }
-    gd.__aevizDraw = draw;
-    draw();
-  };
-  apply(100);
-  // Unmounted when its fragment no longer draws it: the ring goes with it.
-  return () => {
-    const gd = document.querySelector(sel);
-    if (!gd || !gd.__aevizMarks) return;
-    delete gd.__aevizMarks[data.name];
-    const el = gd.querySelector(`[data-aeviz-mark="${data.name}"]`);
-    if (el) el.remove();
-  };
-}
-"""
-_listener = st.components.v2.component("aeviz_explorer_click", js=_CLICK_JS)
-_mark = st.components.v2.component("aeviz_explorer_mark", js=_MARK_JS)
+# click.js hears plotly's clicks on one chart; mark.js draws rings at data coordinates. Both rely on
+# page structure that is not a public Streamlit API: tests/browser/test_explorer_browser.py covers them.
+_listener = st.components.v2.component("aeviz_explorer_click", js=(WEB / "click.js").read_text())
+_mark = st.components.v2.component("aeviz_explorer_mark", js=(WEB / "mark.js").read_text())
 
 
 def click_key(slot: str) -> str:

@@ -2,7 +2,7 @@
 the browser, every frame, and a "same z in both" switch.
 
 Python sends each decoder once per model as raw float32 bytes plus a JSON description of its
-layers (``aeviz/decoder_export.py``); ``hover.js`` (next to this file) mirrors the forward pass,
+layers (``aeviz/decoder_export.py``); ``web/hover.js`` mirrors the forward pass,
 listens to the pointer over the plotly chart whose ``key`` it is given, and draws a 28x28 canvas.
 A click pins z there and is reported back: ``hover_preview`` returns it on the run that follows.
 
@@ -32,7 +32,7 @@ from torch import nn
 
 from aeviz.decoder_export import UnsupportedDecoder, export_decoder, read_export
 
-JS_FILE = Path(__file__).with_name("hover.js")
+JS_FILE = Path(__file__).with_name("web") / "hover.js"
 COMPONENT = "aeviz.hover"
 
 

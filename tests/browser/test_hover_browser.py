@@ -2,7 +2,7 @@
 the hookup to Streamlit's and plotly's page structure still works (hover -> canvas changes at the
 right z, "same z in both" marks the other map, a click reaches the server).
 
-If one of these fails after a Streamlit or plotly upgrade, read the header of aeviz/ui/hover.js:
+If one of these fails after a Streamlit or plotly upgrade, read the header of aeviz/ui/web/hover.js:
 it lists every piece of page structure the component relies on."""
 from __future__ import annotations
 
