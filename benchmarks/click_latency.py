@@ -22,30 +22,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
-
-# Timestamps the mousedown (capture phase, before plotly sees it) and the first animation frame
-# after the decoded panel's text changes.
-PROBE_JS = """
-(slot) => {
-  const target = document.querySelector(`.st-key-decoded_${slot}`);
-  const state = window.__aevizLat = {t0: null, t1: null, before: target ? target.innerText : ''};
-  document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
-                            {capture: true, once: true});
-  const check = () => {
-    const el = document.querySelector(`.st-key-decoded_${slot}`);
-    if (el && el.innerText !== state.before && el.querySelector('img') && state.t1 === null) {
-      requestAnimationFrame(() => { state.t1 = performance.now(); });
-      obs.disconnect();
-    }
-  };
-  const obs = new MutationObserver(check);
-  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-}
-"""
-
-
-
+from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, start_server, stop_server  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

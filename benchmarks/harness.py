@@ -22,11 +22,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log, app: str = "app.py") -> tuple[subprocess.Popen, str]:
-    """``streamlit run app`` (offline, shipped checkpoints); returns (process, url) once healthy."""
-    port = free_port()
+def start_server(log, app: str = "app.py", port: int | None = None,
+                 command: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app`` (offline, shipped checkpoints); returns (process, url) once healthy.
+    ``command`` replaces ``-m streamlit run app`` (e.g. ``["-m", "aeviz.serve", "--no-warm"]``);
+    the server flags are appended to it."""
+    port = port or free_port()
     env = {**os.environ, "AEVIZ_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.headless=true",
+    head = command if command is not None else ["-m", "streamlit", "run", app]
+    proc = subprocess.Popen([sys.executable, *head, "--server.headless=true",
                              f"--server.port={port}", "--server.address=127.0.0.1",
                              "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
@@ -50,3 +54,50 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def rss_mb(pids) -> float:
+    """Resident memory of these processes (MB), from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def percentile(values, q: float) -> float | None:
+    if not len(values):
+        return None
+    import numpy as np
+
+    return round(float(np.percentile(np.asarray(values, dtype=float), q)), 1)
+
+
+# In the page: timestamps the mousedown (capture phase, before plotly sees it) and the first
+# animation frame after the decoded panel of map `slot` changes (a new image in the DOM).
+PROBE_JS = """
+(slot) => {
+  const target = document.querySelector(`.st-key-decoded_${slot}`);
+  const state = window.__aevizLat = {t0: null, t1: null, before: target ? target.innerHTML : ''};
+  document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
+                            {capture: true, once: true});
+  const check = () => {
+    const el = document.querySelector(`.st-key-decoded_${slot}`);
+    if (el && el.innerHTML !== state.before && el.querySelector('img') && state.t1 === null) {
+      requestAnimationFrame(() => { state.t1 = performance.now(); });
+      obs.disconnect();
+    }
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}
+"""
+
+
+def plot_box_js(slot: str) -> str:
+    return f".st-key-latent_{slot} .js-plotly-plot .nsewdrag"

@@ -41,6 +41,11 @@ def _remember(slot: str, pane: Pane, dataset: str) -> None:
     event = (st.session_state.get(f"explorer_listener_{slot}") or {}).get("click")
     if not event:
         return
+    seq = event.get("seq")  # click.js numbers its clicks and resends one that went unanswered
+    seq = int(seq) if isinstance(seq, (int, float)) else None
+    last = st.session_state.get(click_key(slot))
+    if seq is not None and last is not None and last.get("seq") == seq:
+        return  # a resend of the click the panel shows already: nothing new
     row = event.get("row")
     if row is not None:
         codes = data.map_data(pane.path, pane.mtime, dataset)["codes"]
@@ -49,7 +54,8 @@ def _remember(slot: str, pane: Pane, dataset: str) -> None:
         rows[:] = (rows + [int(row)])[-2:]
     else:
         z = (float(event["x"]), float(event["y"]))
-    st.session_state[click_key(slot)] = {"z": z, "row": None if row is None else int(row)}
+    # The panel echoes ``seq`` (data-aeviz-seq): click.js and the load benchmark see which click it answers.
+    st.session_state[click_key(slot)] = {"z": z, "row": None if row is None else int(row), "seq": seq}
     clicks = st.session_state.setdefault(f"explorer_clicks_{slot}", [])
     clicks[:] = (clicks + [z])[-2:]
 
@@ -72,7 +78,9 @@ def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
         image = data.decode_one(pane.path, click["z"])
         z = click["z"]
         where = f"test image #{click['row']}" if click["row"] is not None else "empty space · exact click"
-        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px">decoded by <b>{pane.name}</b></div>'
+        seq = click.get("seq")
+        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px" class="aeviz-answer"'
+                f' data-aeviz-seq="{seq if seq is not None else 0}">decoded by <b>{pane.name}</b></div>'
                 f'{data.img_tag(image, title="decoded image")}'
                 f'<div class="aeviz-z" style="font:600 1.1rem monospace;margin-top:6px;white-space:nowrap">'
                 f'z = ({z[0]:.2f}, {z[1]:.2f})</div>'
@@ -103,7 +111,8 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
 def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, gap: bool) -> None:
     """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
     # `figure` changes with the chart (another checkpoint, the gap map): the listener hooks the new one.
-    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "figure": f"{pane.path}|{gap}"},
+    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
+                                                      "figure": f"{pane.path}|{gap}"},
               on_click_change=lambda: _remember(slot, pane, dataset))
     click = st.session_state.get(click_key(slot))
     _decoded_panel(slot, pane, click)
