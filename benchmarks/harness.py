@@ -22,30 +22,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log, app: str = "app.py", port: int | None = None,
-                 command: list[str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app`` (offline, shipped checkpoints); returns (process, url) once healthy.
-    ``command`` replaces ``-m streamlit run app`` (e.g. ``["-m", "aeviz.serve", "--no-warm"]``);
-    the server flags are appended to it."""
+def start_server(log, app: str = "app.py", port: int | None = None, warm: bool = False,
+                 timeout: float = 180.0) -> tuple[subprocess.Popen, str]:
+    """Start the app server (offline, shipped checkpoints) on a free loopback port; returns
+    (process, url) once /_stcore/health answers. ``warm``: start it the way ``make run`` does
+    (``python -m aeviz.ui.launch``, which warms the caches in the background) and also wait for
+    its "warm" line in ``log``, so a first visit finds the server as a class would."""
     port = port or free_port()
     env = {**os.environ, "AEVIZ_OFFLINE": "1"}
-    head = command if command is not None else ["-m", "streamlit", "run", app]
+    head = ["-m", "aeviz.ui.launch"] if warm else ["-m", "streamlit", "run", app]
     proc = subprocess.Popen([sys.executable, *head, "--server.headless=true",
                              f"--server.port={port}", "--server.address=127.0.0.1",
                              "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
+    deadline = time.time() + timeout
+    healthy = False
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not answer within 90 s")
+        if not healthy:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    healthy = True
+            except OSError:
+                time.sleep(0.3)
+                continue
+        if not warm or "aeviz: warm" in Path(log.name).read_text(errors="replace"):
+            return proc, url
+        time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer (or warm up) within {timeout:.0f} s; see {log.name}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

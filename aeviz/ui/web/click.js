@@ -51,6 +51,7 @@ function onPlotlyClick(target, ev) {
   REG.last = Math.max(REG.last + 1, Date.now() * 1000);
   const payload = { x: x, y: y, row: row, seq: REG.last };
   t.pending = { payload: payload, tries: 0 };
+  t.lastSeq = payload.seq;
   REG.sent += 1;
   t.send('click', payload);
   setTimeout(() => check(t, payload.seq), RESEND_MS);
