@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(target=_warm, name="aeviz-warm-up", daemon=True).start()
     from streamlit.web import cli
 
+    from aeviz.ui import streamlit_fixes
+
+    streamlit_fixes.install()
     sys.argv = ["streamlit", "run", str(APP), *args]
     sys.exit(cli.main())
 
