@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import (CHROMIUM, CHROMIUM_ARGS, PROBE_JS, percentile, plot_box_js, rss_mb,  # noqa: E402
+from harness import (CHROMIUM, CHROMIUM_ARGS, PROBE_JS, percentile, plot_area, rss_mb,  # noqa: E402
                      start_server, stop_server)
 from protocol import ExplorerSession, ProtocolError  # noqa: E402
 
@@ -106,7 +106,7 @@ async def browser_session(url: str, args, tally: Tally, ready: asyncio.Event, st
             t = time.monotonic()
             await page.goto(url)
             for slot in SLOTS:
-                await page.wait_for_selector(plot_box_js(slot), timeout=120_000)
+                await page.wait_for_selector(plot_area(slot), timeout=120_000)
             out["browser_maps_s"] = round(time.monotonic() - t, 2)
             await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                          timeout=120_000)
@@ -124,7 +124,7 @@ async def browser_session(url: str, args, tally: Tally, ready: asyncio.Event, st
             t0 = time.monotonic()
             slot = SLOTS[n % 2]
             n += 1
-            box = await page.locator(plot_box_js(slot)).bounding_box()
+            box = await page.locator(plot_area(slot)).bounding_box()
             fx, fy = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9)
             await page.evaluate(PROBE_JS, slot)
             await page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
@@ -156,6 +156,14 @@ async def drive(url: str, pids: list[int], args) -> dict:
         ready = asyncio.Event()
         tasks.append(asyncio.create_task(browser_session(url, args, tally, ready, start, out)))
         await ready.wait()
+    # One session opened and closed first, so the baseline holds what any session allocates once.
+    first = ExplorerSession(url, timeout=args.open_timeout)
+    try:
+        await first.open()
+    except (OSError, ProtocolError, asyncio.TimeoutError) as e:
+        tally.errors.append(f"first session: open failed: {type(e).__name__}: {e}")
+    await first.close()
+    await asyncio.sleep(1.0)
     rss0 = rss_mb(pids)
     opened = [asyncio.Event() for _ in range(args.sessions)]
     open_times: list[float] = []

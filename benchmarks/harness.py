@@ -106,5 +106,6 @@ PROBE_JS = """
 """
 
 
-def plot_box_js(slot: str) -> str:
+def plot_area(slot: str) -> str:
+    """CSS selector of map `slot`'s plot area (plotly's drag layer)."""
     return f".st-key-latent_{slot} .js-plotly-plot .nsewdrag"
