@@ -100,11 +100,11 @@ def test_rapid_clicks_on_both_maps_each_answered(browser, app_server):
 
 
 def test_a_remounted_chart_still_answers(browser, app_server):
-    """The gap map replaces both charts (new figures, new plotly graphs): the listener hooks the
+    """An overlay replaces both charts (new figures, new plotly graphs): the listener hooks the
     new chart and a click on it is answered."""
     context, page = _open(browser, app_server.url)
     try:
-        page.locator(".st-key-explorer_gap label").first.click()
+        page.locator(".st-key-explorer_overlay button").nth(1).click()  # the first overlay after "none"
         page.wait_for_timeout(500)
         wait_for_app_idle(page, 90_000)
         for slot in SLOTS:
