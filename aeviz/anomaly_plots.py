@@ -37,11 +37,25 @@ def score_histogram(scores_in: np.ndarray, scores_out: np.ndarray, threshold: fl
         fig.add_vline(x=v, line={"color": "#f28e2b", "width": 3},
                       annotation={"text": name, "font": {"size": 12, "color": "#b35900"}},
                       annotation_position="bottom right")
+    xaxis = {"title": x_title}
+    if log_x:  # bins are even in log10(score); the ticks name the scores themselves
+        xaxis.update(tickvals=(ticks := log_ticks(lo, hi)), ticktext=[f"{10 ** v:.2g}" for v in ticks])
     fig.update_layout(barmode="overlay", height=height, title={"text": title, "x": 0.5} if title else None,
                       margin={"l": 50, "r": 10, "t": 40 if title else 20, "b": 45}, plot_bgcolor="white",
-                      xaxis={"title": x_title}, yaxis={"title": ""},
+                      xaxis=xaxis, yaxis={"title": ""},
                       legend={"orientation": "h", "y": -0.3, "x": 0}, font={"size": 13})
     return fig
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """log10 positions of the round values 1, 2, 5 x 10^k between 10^lo and 10^hi."""
+    out = []
+    for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
+        for m in (1, 2, 5):
+            v = np.log10(m) + k
+            if lo <= v <= hi:
+                out.append(float(v))
+    return out
 
 
 def roc_figure(curves: dict[str, tuple[np.ndarray, np.ndarray, float]], names: dict[str, str], *,
@@ -90,5 +104,6 @@ def marked_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, p
                              marker={"symbol": "star", "size": 22, "color": "#f28e2b",
                                      "line": {"color": MARK_COLOR, "width": 2}},
                              hovertemplate=f"{point_label}<br>z=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
-    fig.update_layout(legend={"orientation": "h", "y": -0.15, "x": 0, "title": {"text": ""}}, font={"size": 13})
+    fig.update_layout(legend={"orientation": "h", "y": -0.28, "yanchor": "top", "x": 0, "title": {"text": ""}},
+                      margin={"b": 60}, font={"size": 13})
     return fig

@@ -10,7 +10,7 @@ from aeviz import anomaly
 from aeviz.anomaly_plots import marked_map
 from aeviz.digit_input import preprocess
 from aeviz.ui import anomaly_data as data
-from aeviz.ui.explorer_data import img_tag, map_data, test_subset
+from aeviz.ui.explorer_data import map_data, png_data_uri, test_subset
 from aeviz.ui.lang import t
 from aeviz.uploads import UploadError
 
@@ -56,10 +56,17 @@ def _from_canvas():
         return None
 
 
+def _tile(image: np.ndarray, size: int, title: str) -> str:
+    """An image in a fixed square, aspect kept (a tall crop stays tall inside it), pixels sharp."""
+    return (f'<img src="{png_data_uri(image)}" alt="{title}" title="{title}" style="width:{size}px;'
+            f'height:{size}px;object-fit:contain;image-rendering:pixelated;background:#000;'
+            f'border:2px solid #bbbbbb;border-radius:4px;display:block">')
+
+
 def _show_steps(steps) -> None:
     st.subheader(t("digit.steps_title"), help=t("digit.steps_help"))
     cells = "".join(
-        f'<figure style="margin:0;text-align:center;width:120px">{img_tag(img, "112px", t(f"digit.step.{name}"))}'
+        f'<figure style="margin:0;text-align:center;width:120px">{_tile(img, 112, t(f"digit.step.{name}"))}'
         f'<figcaption style="font-size:13px">{i + 1}. {t(f"digit.step.{name}")}</figcaption></figure>'
         for i, (name, img) in enumerate(steps.named()))
     st.html(f'<div class="digit-steps" style="display:flex;gap:14px;flex-wrap:wrap;align-items:flex-start">{cells}</div>')
@@ -109,7 +116,7 @@ def _reconstructions(image, found) -> None:
                else float(anomaly.pca_errors(data.baseline_pca(DATASET), image[None])[0]))
               for k in ("ae", "vae", "pca") if k in found]
     html = "".join(
-        f'<figure style="margin:0;text-align:center;width:130px">{img_tag(img, "120px", name)}'
+        f'<figure style="margin:0;text-align:center;width:130px">{_tile(img, 120, name)}'
         f'<figcaption style="font-size:13px">{name}'
         f'{"" if err is None else "<br>" + t("digit.error", error=err)}</figcaption></figure>'
         for name, img, err in cells)
