@@ -161,12 +161,13 @@ def worst(scores, k: int) -> np.ndarray:
 
 
 SCORES = ("ae", "vae", "pca", "vae_elbo")  # the four scores, in the order every page shows them
-PCA_FIT_MAX = 10_000
+PCA_FIT_MAX = 5_000
 
 
 def fit_baseline_pca(train_images, k: int = 2, n: int = PCA_FIT_MAX, seed: int = 0) -> PCA:
     """PCA with k components fitted on (at most n, seeded) training images: the linear baseline.
-    10,000 images give the same two components as 60,000 to within a fraction of a degree."""
+    Measured: 5,000 images span the same plane as all of them to within 2.5 degrees (MNIST sample,
+    7,000) and 1.6 degrees (Fashion-MNIST, 60,000), at a twelfth of the cost on Fashion-MNIST."""
     x = np.asarray(train_images, dtype=np.float32).reshape(len(train_images), -1)
     if len(x) > n:
         x = x[np.sort(np.random.default_rng(seed).choice(len(x), n, replace=False))]
