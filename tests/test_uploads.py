@@ -114,3 +114,15 @@ def test_nothing_is_written_to_disk(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     decode_image(phone_photo())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_phone_photo_stored_sideways_is_turned_upright():
+    a = np.full((60, 100), 255, np.uint8)  # wider than tall as stored...
+    a[10:20, 10:30] = 0  # ...with a mark in the top-left corner
+    exif = Image.Exif()
+    exif[0x0112] = 6  # EXIF orientation: the camera was turned 90 degrees clockwise
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, format="JPEG", exif=exif, quality=95)
+    grey, _ = decode_image(buf.getvalue())
+    assert grey.shape == (100, 60)  # shown as the phone showed it: taller than wide
+    assert grey[15:25, 40:50].mean() < 0.3  # the mark is now top-right
