@@ -97,3 +97,11 @@ def test_vietnamese(at):
     at.session_state["lang"] = "vi"
     _upload(at, "seven.jpg", phone_photo(seed=1), "image/jpeg")
     assert "Chuẩn bị theo cách của MNIST" in "\n".join(s.value for s in at.subheader)
+
+
+def test_the_draw_source_shows_the_canvas_and_a_prompt():
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT).run()
+    at.segmented_control(key="digit_source").set_value("draw").run()
+    assert not at.exception and not at.error
+    assert any("Draw a digit on the black square" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
