@@ -160,3 +160,23 @@ def kind_measures(name: str, mt: float) -> dict:
     """Test error, 5-NN accuracy of the codes (from the checkpoint's evaluation) and map measures."""
     knn = (config(name).get("metrics") or {}).get("knn5_accuracy")
     return {"mse": errors(name, mt)["mse"], "knn": knn, "measures": map_measures(name, mt)}
+
+
+def training_line(name: str) -> str:
+    """How a checkpoint was trained, from its config: epochs, loss, and any extra that makes it
+    differ from its siblings (input noise, weight decay, β, penalty)."""
+    from aeviz.ui.lang import t
+
+    cfg = config(name)
+    tr = cfg.get("training") or {}
+    parts = [t("lenses.trained.epochs", epochs=(cfg.get("result") or {}).get("epochs", tr.get("epochs", "?"))),
+             t("lenses.trained.loss", loss=str(tr.get("recon_loss", "?")).upper())]
+    if tr.get("noise_std"):
+        parts.append(t("lenses.trained.noise", noise=tr["noise_std"]))
+    if tr.get("weight_decay"):
+        parts.append(t("lenses.trained.decay", decay=tr["weight_decay"]))
+    if cfg.get("kind") == "vae":
+        parts.append(f"β = {tr.get('beta', 1.0):g}")
+    if cfg.get("penalty"):
+        parts.append(t("lenses.trained.penalty", penalty=cfg["penalty"]))
+    return " · ".join(parts)

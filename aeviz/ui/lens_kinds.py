@@ -27,13 +27,14 @@ def _card(name: str, kind: str) -> None:
         cfg = ld.config(name)
         st.caption(t(f"lenses.kinds.how.{kind}", penalty=cfg.get("penalty") or 0.0,
                      noise=(cfg.get("training") or {}).get("noise_std", 0.0)))
+        st.caption(ld.training_line(name))
         m = ld.kind_measures(name, ld.mtime(name))
-        a, b = st.columns(2)
-        a.metric(t("lenses.test_mse"), f"{m['mse']:.4f}", help=t("lenses.mse_help"))
-        b.metric(t("lenses.kinds.knn"), f"{m['knn']:.1%}" if m["knn"] is not None else "–",
-                 help=t("lenses.kinds.knn_help"))
-        for label, value, helptext in m["measures"]:
-            st.metric(label, value, help=helptext)
+        numbers = [(t("lenses.test_mse"), f"{m['mse']:.4f}", t("lenses.mse_help")),
+                   (t("lenses.kinds.knn"), f"{m['knn']:.1%}" if m["knn"] is not None else "–",
+                    t("lenses.kinds.knn_help")), *m["measures"]]
+        for start in range(0, len(numbers), 2):
+            for col, (label, value, helptext) in zip(st.columns(2), numbers[start:start + 2]):
+                col.metric(label, value, help=helptext)
         st.link_button(t("lenses.open_explorer"), explorer_link(name, kind), icon=":material/open_in_new:")
 
 

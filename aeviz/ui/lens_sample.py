@@ -19,10 +19,20 @@ ROW_SAMPLES = 6
 ROW_KEY, DRAW_KEY = "lens_sample_row", "lens_sample_draw"
 
 
-def _figure(row: int, mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: np.ndarray) -> go.Figure:
+def zoom_range(mu: np.ndarray, sigma: np.ndarray, axis_range) -> tuple[float, float, float, float]:
+    """A square window on μ wide enough for the 2σ ring and the draws (5σ each side), and at
+    least a twentieth of the map, so a tiny σ is still drawn in context."""
+    x0, x1, y0, y1 = axis_range
+    half = max(5 * float(np.max(sigma)), 0.05 * max(x1 - x0, y1 - y0))
+    return float(mu[0] - half), float(mu[0] + half), float(mu[1] - half), float(mu[1] + half)
+
+
+def _figure(row: int, mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: np.ndarray, zoom: bool) -> go.Figure:
     c = ld.codes(VAE, ld.mtime(VAE))
     sub = test_subset(ld.DATASET)
-    fig = plots.latent_scatter(c["xy"], sub["labels"], sub["class_names"], c["axis_range"], height=480, marker_size=4)
+    axis_range = zoom_range(mu, sigma, c["axis_range"]) if zoom else c["axis_range"]
+    fig = plots.latent_scatter(c["xy"], sub["labels"], sub["class_names"], axis_range, height=520,
+                               marker_size=7 if zoom else 4)
     fig.update_traces(marker={"opacity": 0.35})
     for k, dash in ((1, "solid"), (2, "dash")):
         ring = lenses.ellipse(mu, sigma, k)
@@ -35,6 +45,8 @@ def _figure(row: int, mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: n
                              marker={"size": 12, "symbol": "x", "color": "#111111"}))
     fig.add_trace(go.Scatter(x=[z[0]], y=[z[1]], mode="markers", name=t("lenses.sample.z_point"),
                              marker={"size": 15, "symbol": "star", "color": "#d62728", "line": {"color": "#111", "width": 1}}))
+    if zoom:  # one unit on z1 as long as one on z2, so the rings keep their true shape
+        fig.update_layout(yaxis={"scaleanchor": "x", "scaleratio": 1})
     fig.update_layout(font={"size": 14}, clickmode="event+select", dragmode="pan",
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": {"text": ""}})
     return fig
@@ -66,13 +78,14 @@ def section() -> None:
     n = len(sub["labels"])
     st.session_state.setdefault(ROW_KEY, int(ld.shown_rows()[3]))
     st.session_state.setdefault(DRAW_KEY, 0)
-    top = st.columns([1, 1, 2], vertical_alignment="bottom")
+    top = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
     top[0].number_input(t("lenses.sample.row"), 0, n - 1, step=1, key=ROW_KEY, help=t("lenses.sample.row_help"),
                         on_change=lambda: st.session_state.__setitem__(DRAW_KEY, 0))
     top[1].button(t("lenses.sample.resample"), key="lens_resample", on_click=_resample, icon=":material/casino:",
                   type="primary")
+    zoom = top[2].toggle(t("lenses.sample.zoom"), value=True, key="lens_sample_zoom", help=t("lenses.sample.zoom_help"))
     row, draw = int(st.session_state[ROW_KEY]), int(st.session_state[DRAW_KEY])
-    top[2].caption(t("lenses.sample.draw_no", draw=draw + 1))
+    top[3].caption(t("lenses.sample.draw_no", draw=draw + 1))
 
     image = ld.test_images()[row:row + 1]
     vae = ld.model(VAE)
@@ -89,9 +102,11 @@ def section() -> None:
 
     left, right = st.columns([1.4, 1], gap="large")
     with left:
-        st.plotly_chart(_figure(row, mu, sigma, z, row_z), key="lens_sample_map", on_select=lambda: _pick_row(n),
+        st.plotly_chart(_figure(row, mu, sigma, z, row_z, zoom), key="lens_sample_map", on_select=lambda: _pick_row(n),
                         selection_mode="points", config=CHART_CONFIG, theme=None)
-        st.caption(t("lenses.sample.map_caption"))
+        x0, x1, _, _ = ld.codes(VAE, ld.mtime(VAE))["axis_range"]
+        st.caption(t("lenses.sample.map_caption") + " " + t("lenses.sample.scale", sigma=float(np.max(sigma)),
+                                                               span=x1 - x0, ratio=(x1 - x0) / max(float(np.max(sigma)), 1e-9)))
     with right:
         label = sub["class_names"][int(sub["labels"][row])]
         st.markdown(t("lenses.sample.input", row=row, label=label))
@@ -99,8 +114,8 @@ def section() -> None:
                 f'<div style="text-align:center;font-size:0.85rem">{t("lenses.original")}</div></div>'
                 f'<div style="width:110px" class="aeviz-sample-image">{img_tag(decoded[0], title="decoded sample")}'
                 f'<div style="text-align:center;font-size:0.85rem">{t("lenses.sample.decoded")}</div></div></div>')
-        formula = (f"z = μ + σ·ε = ({mu[0]:.2f}, {mu[1]:.2f}) + ({sigma[0]:.2f}, {sigma[1]:.2f})·"
-                   f"({eps[0]:+.2f}, {eps[1]:+.2f}) = ({z[0]:.2f}, {z[1]:.2f})")
+        formula = (f"z = μ + σ·ε\n  = ({mu[0]:.3f}, {mu[1]:.3f}) + ({sigma[0]:.3f}, {sigma[1]:.3f})·"
+                   f"({eps[0]:+.2f}, {eps[1]:+.2f})\n  = ({z[0]:.3f}, {z[1]:.3f})")
         with st.container(key="lens_sample_formula"):
             st.code(formula, language=None)
         a, b = st.columns(2)
@@ -109,7 +124,7 @@ def section() -> None:
         st.caption(t("lenses.sample.formula_caption"))
 
     st.markdown(f"#### {t('lenses.sample.row_title', n=ROW_SAMPLES)}")
-    image_row(decoded[1:], [f"({v[0]:.2f}, {v[1]:.2f})" for v in row_z])
+    image_row(decoded[1:], [f"({v[0]:.2f}, {v[1]:.2f})" for v in row_z], size=110)
     spread = float(np.abs(decoded[1:] - decoded[1:].mean(0)).mean())
     st.markdown(f"#### {t('lenses.sample.ae_title')}")
     c1, c2 = st.columns([1, 5], vertical_alignment="center")
