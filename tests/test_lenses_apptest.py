@@ -62,7 +62,9 @@ def test_kinds_view(monkeypatch):
     assert len(links) == len(KINDS)
     assert "explorer?dataset=mnist&ckpt_ae=mnist-sparse-ae" in links
     assert "explorer?dataset=mnist&ckpt_vae=mnist-vae" in links
-    assert sum(m.label == "Continuity" for m in at.metric) == len(KINDS)
+    cells = [m.value for m in at.markdown]
+    assert "Empty area" in cells and "Jumps" in cells  # the explorer's measures, one row each
+    assert "**sparse AE**" in cells and "**contractive AE**" in cells  # one column per kind
 
 
 def test_bottleneck_view(monkeypatch):

@@ -10,6 +10,7 @@ from aeviz.lenses import COLLAPSE_NATS
 from aeviz.ui import lens_data as ld
 from aeviz.ui.lang import t
 from aeviz.ui.lens_maps import small_map
+from aeviz.ui.lens_measures import measures_table
 
 
 def _kl_bars(kl) -> go.Figure:
@@ -61,8 +62,9 @@ def section() -> None:
     with right:
         st.metric(t("lenses.beta.kl_total"), f"{d['kl_total']:.2f}", help=t("lenses.beta.kl_total_help"))
         st.metric(t("lenses.test_mse"), f"{d['mse']:.4f}", help=t("lenses.mse_help"))
-        for label, value, helptext in ld.map_measures(name, mt):
-            st.metric(label, value, help=helptext)
+    with st.spinner(t("explorer.measuring")):
+        found = ld.map_measures(name, mt)
+    measures_table([(f"β = {beta:g}", found)], key="lens_beta_measures")
     st.markdown(f"#### {t('lenses.beta.kl_title')}")
     a, b = st.columns([1, 2])
     with a:

@@ -140,26 +140,13 @@ def history(name: str, mt: float) -> dict | None:
     return lenses.history_curves(h) if h else None
 
 
-def map_measures(name: str, mt: float) -> list[tuple[str, str, str]]:
-    """The explorer's measures of one checkpoint's map, as (label, value, exact definition)."""
+def map_measures(name: str, mt: float):
+    """The explorer's scale-free measures of one checkpoint's map (``aeviz.measures.MapMeasures``),
+    computed by the explorer's cached function on the same test images."""
     from aeviz.ui import explorer_data
-    from aeviz.ui.lang import t
 
-    path = str(path_of(name))
     cls = explorer_data.classifier_path(DATASET)
-    m = explorer_data.metrics(path, mt, DATASET, explorer_data._mtime(cls) if cls else 0.0)
-    out = [(t("lenses.measure.continuity"), f"{m['continuity']['mean']:.3f}", t("lenses.measure.continuity_help")),
-           (t("lenses.measure.worst"), f"{m['continuity']['p95']:.3f}", t("lenses.measure.worst_help"))]
-    if m["completeness"] is not None:
-        out.append((t("lenses.measure.completeness"), f"{m['completeness']:.0%}",
-                    t("lenses.measure.completeness_help", n=explorer_data.PRIOR_N, p=explorer_data.CONFIDENT)))
-    return out
-
-
-def kind_measures(name: str, mt: float) -> dict:
-    """Test error, 5-NN accuracy of the codes (from the checkpoint's evaluation) and map measures."""
-    knn = (config(name).get("metrics") or {}).get("knn5_accuracy")
-    return {"mse": errors(name, mt)["mse"], "knn": knn, "measures": map_measures(name, mt)}
+    return explorer_data.map_measures(str(path_of(name)), mt, DATASET, explorer_data._mtime(cls) if cls else 0.0)
 
 
 def training_line(name: str) -> str:
@@ -180,3 +167,9 @@ def training_line(name: str) -> str:
     if cfg.get("penalty"):
         parts.append(t("lenses.trained.penalty", penalty=cfg["penalty"]))
     return " · ".join(parts)
+
+
+def kind_measures(name: str, mt: float) -> dict:
+    """Test error, 5-NN accuracy of the codes (from the checkpoint's evaluation) and the map measures."""
+    knn = (config(name).get("metrics") or {}).get("knn5_accuracy")
+    return {"mse": errors(name, mt)["mse"], "knn": knn, "measures": map_measures(name, mt)}
