@@ -78,6 +78,9 @@ def section() -> None:
             st.markdown(t("lenses.beta.no_collapse", beta=beta, kls=", ".join(f"{v:.2f}" for v in d["kl"]),
                           threshold=COLLAPSE_NATS))
         _table(present)
+        note = ld.seeds_note([n for _, n in present])
+        if note:
+            st.caption(note)
         first, last = ld.kl_and_error(present[0][1], ld.mtime(present[0][1])), ld.kl_and_error(present[-1][1], ld.mtime(present[-1][1]))
         st.markdown(t("lenses.beta.trend", b0=present[0][0], b1=present[-1][0], kl0=first["kl_total"],
                       kl1=last["kl_total"], m0=first["mse"], m1=last["mse"]))

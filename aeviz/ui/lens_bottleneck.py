@@ -59,6 +59,9 @@ def section() -> None:
     with right:
         for d, mse in zip(sizes, mses):
             st.metric(t("lenses.bottleneck.metric", d=d), f"{mse:.4f}", help=t("lenses.mse_help"))
+    note = ld.seeds_note([name for _, name in present])
+    if note:
+        st.caption(note)
     if len(mses) >= 2:
         first, last = mses[0], mses[-1]
         gains = np.diff(mses)

@@ -173,3 +173,14 @@ def kind_measures(name: str, mt: float) -> dict:
     """Test error, 5-NN accuracy of the codes (from the checkpoint's evaluation) and the map measures."""
     knn = (config(name).get("metrics") or {}).get("knn5_accuracy")
     return {"mse": errors(name, mt)["mse"], "knn": knn, "measures": map_measures(name, mt)}
+
+
+def seeds_note(names: list[str]) -> str | None:
+    """A sentence naming each checkpoint's training seed when they are not all the same (the shipped
+    ``mnist-ae`` / ``mnist-vae`` are the median seed of a sweep; the others are seed 0), else None."""
+    from aeviz.ui.lang import t
+
+    seeds = {n: (config(n).get("training") or {}).get("seed") for n in names if available(n)}
+    if len(set(seeds.values())) <= 1:
+        return None
+    return t("lenses.seeds_differ", seeds=", ".join(f"`{n}` {s}" for n, s in seeds.items()))
