@@ -59,6 +59,10 @@ def section() -> None:
     with right:
         for d, mse in zip(sizes, mses):
             st.metric(t("lenses.bottleneck.metric", d=d), f"{mse:.4f}", help=t("lenses.mse_help"))
+    narrow = {d: min(ld.config(name).get("hidden") or [d]) for d, name in present}
+    capped = [d for d, w in narrow.items() if d > w]
+    if capped:
+        st.info(t("lenses.bottleneck.capped", dims=", ".join(str(d) for d in capped), width=narrow[capped[0]]))
     note = ld.seeds_note([name for _, name in present])
     if note:
         st.caption(note)
