@@ -49,7 +49,7 @@ def section() -> None:
     mt = ld.mtime(name)
     d = ld.kl_and_error(name, mt)
     if beta == 0:
-        st.info(t("lenses.beta.zero"))
+        st.info(t("lenses.beta.zero", sigma=d["sigma_median"], spread=d["mu_std"]))
     left, middle, right = st.columns([1.2, 1.2, 1])
     with left:
         st.markdown(f"**{t('lenses.beta.map_title', beta=beta)}** · `{name}`")

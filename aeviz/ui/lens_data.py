@@ -120,8 +120,10 @@ def kl_and_error(name: str, mt: float) -> dict:
     """A VAE's mean KL per latent dimension (nats) and its test reconstruction error."""
     test_x = get_dataset(DATASET).images("test")
     kl = lenses.kl_per_dimension(model(name), test_x)
+    mu, sigma = lenses.posterior(model(name), test_x)
     return {"kl": kl, "kl_total": float(kl.sum()), "mse": errors(name, mt)["mse"],
-            "collapsed": lenses.collapsed_dimensions(kl)}
+            "collapsed": lenses.collapsed_dimensions(kl), "sigma_median": float(np.median(sigma)),
+            "mu_std": float(mu.std(0).mean())}
 
 
 @st.cache_resource(show_spinner=False)
