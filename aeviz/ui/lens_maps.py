@@ -9,6 +9,7 @@ from aeviz import plots
 from aeviz.ui import lens_data as ld
 from aeviz.ui.explorer_data import img_tag, test_subset
 from aeviz.ui.explorer_panes import CHART_CONFIG, _listener, _mark
+from aeviz.ui.hover import hover_preview
 from aeviz.ui.lang import t
 
 
@@ -51,7 +52,14 @@ def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", 
     st.markdown(f"#### {title}")
     st.plotly_chart(_figure(tag, tag, height, xlabel, ylabel, False), key=f"lens_map_{slot}",
                     config=CHART_CONFIG, theme=None)
-    _click_panel(slot, tag, model)
+    left, right = st.columns([2, 1])
+    with left:
+        _click_panel(slot, tag, model)
+    with right:
+        # Hover decodes in the browser (aeviz/ui/hover.py); PCA's inverse projection is a one-layer
+        # linear decoder, so it runs there too.
+        hover_preview(model, map_key=f"lens_map_{slot}", key=f"lens_hover_{slot}", label=title.split(" ·")[0],
+                      report_clicks=False)
 
 
 @st.fragment
