@@ -87,8 +87,8 @@ def pca_codes() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def errors(name: str, mt: float) -> dict:
-    """Test reconstruction error of one checkpoint over the whole test split: mean squared pixel
-    error (``mse``) and, per image of the subset, for the shown digits."""
+    """Test reconstruction error of one checkpoint over the whole test split: the mean squared pixel
+    error (``mse``), decoded images clamped to [0, 1]."""
     test_x = get_dataset(DATASET).images("test")
     per = lenses.per_image_mse(model(name), test_x)
     return {"mse": float(per.mean())}

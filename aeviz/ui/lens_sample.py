@@ -27,7 +27,7 @@ def zoom_range(mu: np.ndarray, sigma: np.ndarray, axis_range) -> tuple[float, fl
     return float(mu[0] - half), float(mu[0] + half), float(mu[1] - half), float(mu[1] + half)
 
 
-def _figure(row: int, mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: np.ndarray, zoom: bool) -> go.Figure:
+def _figure(mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: np.ndarray, zoom: bool) -> go.Figure:
     c = ld.codes(VAE, ld.mtime(VAE))
     sub = test_subset(ld.DATASET)
     axis_range = zoom_range(mu, sigma, c["axis_range"]) if zoom else c["axis_range"]
@@ -102,7 +102,7 @@ def section() -> None:
 
     left, right = st.columns([1.4, 1], gap="large")
     with left:
-        st.plotly_chart(_figure(row, mu, sigma, z, row_z, zoom), key="lens_sample_map", on_select=lambda: _pick_row(n),
+        st.plotly_chart(_figure(mu, sigma, z, row_z, zoom), key="lens_sample_map", on_select=lambda: _pick_row(n),
                         selection_mode="points", config=CHART_CONFIG, theme=None)
         x0, x1, _, _ = ld.codes(VAE, ld.mtime(VAE))["axis_range"]
         st.caption(t("lenses.sample.map_caption") + " " + t("lenses.sample.scale", sigma=float(np.max(sigma)),
