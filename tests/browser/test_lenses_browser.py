@@ -39,3 +39,20 @@ def test_resample_eps_gives_a_new_z_and_a_new_image(page, app_server, artifacts)
     assert all(f.startswith("z = μ + σ·ε") for f, _ in seen)
     mu = {re.search(r"= (\([^)]*\)) \+", f).group(1) for f, _ in seen}
     assert len(mu) == 1  # μ does not change: only ε is drawn again
+
+
+def test_hover_on_pcas_map_decodes_in_the_browser(page, app_server, artifacts):
+    """PCA's inverse projection is exported as a one-layer decoder: hovering its map draws a preview."""
+    page.goto(f"{app_server.url}/lenses?lens=pca")
+    page.wait_for_selector(".st-key-lens_map_pca .js-plotly-plot .nsewdrag", timeout=120_000)
+    page.wait_for_function("window.aevizHover && aevizHover.info('lens_hover_pca')", timeout=60_000)
+    wait_for_app_idle(page, 60_000)
+    before = page.evaluate("document.querySelector('.st-key-lens_hover_pca canvas').toDataURL()")
+    box = page.locator(".st-key-lens_map_pca .js-plotly-plot .nsewdrag").bounding_box()
+    x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6
+    page.mouse.move(x - 30, y - 20)
+    page.mouse.move(x, y, steps=5)
+    page.wait_for_function("aevizHover.info('lens_hover_pca').z !== null", timeout=30_000)
+    after = page.evaluate("document.querySelector('.st-key-lens_hover_pca canvas').toDataURL()")
+    page.screenshot(path=str(artifacts / "lenses-pca-hover.png"))
+    assert after != before
