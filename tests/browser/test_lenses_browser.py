@@ -11,11 +11,14 @@ from conftest import wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
-Z_RE = re.compile(r"= \((-?\d+\.\d+), (-?\d+\.\d+)\)\s*$")
+PAIR_RE = re.compile(r"\((-?\d+\.\d+), (-?\d+\.\d+)\)")
 
 
 def _state(page) -> tuple[str, str]:
-    formula = page.locator(".st-key-lens_sample_formula").inner_text().strip()
+    # The formula's code block: "z = μ + σ·ε", then "= (μ) + (σ)·(ε)", then "= (z)".
+    page.wait_for_function("() => { const el = document.querySelector('.st-key-lens_sample_formula code');"
+                           " return el && (el.innerText.match(/\\([-+]?\\d/g) || []).length >= 4; }", timeout=30_000)
+    formula = page.locator(".st-key-lens_sample_formula code").inner_text().strip()
     image = page.locator(".aeviz-sample-image img").get_attribute("src")
     return formula, image
 
@@ -28,12 +31,12 @@ def test_resample_eps_gives_a_new_z_and_a_new_image(page, app_server, artifacts)
     for _ in range(2):
         page.locator(".st-key-lens_resample button").click()
         page.wait_for_function(
-            "(before) => { const el = document.querySelector('.st-key-lens_sample_formula');"
+            "(before) => { const el = document.querySelector('.st-key-lens_sample_formula code');"
             " return el && el.innerText.trim() !== before; }", arg=seen[-1][0], timeout=30_000)
         wait_for_app_idle(page, 30_000)
         seen.append(_state(page))
     page.screenshot(path=str(artifacts / "lenses-resample.png"), full_page=True)
-    zs = [Z_RE.search(f).groups() for f, _ in seen]
+    zs = [PAIR_RE.findall(f)[-1] for f, _ in seen]
     assert len(set(zs)) == 3, seen  # a new z each time
     assert len({img for _, img in seen}) == 3  # and a new decoded image
     assert all(f.startswith("z = μ + σ·ε") for f, _ in seen)
