@@ -120,6 +120,7 @@ def page() -> None:
                     hover_pane(slot, pane)
             except ValueError as e:  # an unreadable checkpoint: say which and why
                 st.error(f"Cannot show `{pane.name}`: {e}")
+                panes[slot] = None  # the sections below treat it as missing instead of failing on it
                 continue
             shown[slot] = (pane, st.container())
     for slot, (pane, numbers) in shown.items():
