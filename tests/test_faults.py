@@ -126,7 +126,7 @@ def test_a_corrupted_checkpoint_disables_only_that_model(corrupted_vae):
     assert any("mnist-vae" in e for e in errors), errors
     assert len(at.get("plotly_chart")) >= 1  # the AE's map is still drawn
     # The sections below the maps still run with one side missing.
-    for section in ("Manifold grid", "Interpolation", "Prior samples"):
+    for section in ("manifold", "interpolation", "sampling"):
         at.session_state["explorer_section"] = section
         at.run()
         assert not at.exception, section
