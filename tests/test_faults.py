@@ -102,6 +102,19 @@ def test_a_new_save_clears_the_leftovers_of_a_killed_one(tmp_path):
     load_model(tmp_path / "ckpt")
 
 
+def test_a_studio_save_clears_the_staging_folder_of_a_killed_one(tmp_path):
+    from aeviz.jobs import save_new_checkpoint
+
+    staging = tmp_path / ".saving-abc123" / "half"
+    staging.mkdir(parents=True)
+    (staging / "model.safetensors").write_bytes(b"half a file")
+    old = time.time() - 3600
+    os.utime(staging.parent, (old, old))
+    save_new_checkpoint(build_model(ModelConfig(kind="ae")), tmp_path, "fresh", {})
+    assert stray_files(tmp_path) == []
+    load_model(tmp_path / "fresh")
+
+
 # ---- a shipped checkpoint corrupted on disk ----------------------------------------------------
 
 @pytest.fixture
