@@ -47,8 +47,8 @@ SAVER = textwrap.dedent("""
 
     folder = sys.argv[1]
     torch.manual_seed(1)
-    # Wide layers: ~80 MB of weights, so each save takes long enough to be caught in the middle.
-    model = build_model(ModelConfig(kind="ae", hidden=(4096, 4096)))
+    # Wide layers: ~46 MB of weights, so each save takes long enough to be caught in the middle.
+    model = build_model(ModelConfig(kind="ae", hidden=(2048, 2048)))
     i = 0
     while True:
         i += 1
