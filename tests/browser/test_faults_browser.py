@@ -28,7 +28,7 @@ def test_stopping_the_server_during_a_training(browser, tmp_path, artifacts):
         server.stop()
     log = (artifacts / "streamlit-stop-during-training.log").read_text()
     assert rc == 0, log[-3000:]
-    assert stopped_in < 15
+    assert stopped_in < 60  # well inside a service manager's stop timeout (systemd: 90 s), even on a busy machine
     assert "Traceback" not in log and "terminate called" not in log, log[-3000:]
     assert sorted(p.name for p in root.iterdir()) == sorted(p.name for p in CHECKPOINTS.iterdir())
     assert not [p for p in root.rglob(".*")]
