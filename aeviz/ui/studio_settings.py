@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aeviz.config import TrainConfig
+from aeviz.config import DEFAULT_PENALTY, TrainConfig
 from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.jobs import JobSpec
+from aeviz.ui.lang import t
 
 LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_CHOICES = (32, 64, 128, 256, 512)
 MODES = {"both": "AE and VAE side by side", "ae": "Only the autoencoder", "vae": "Only the VAE"}
 AE_KINDS = {"ae": "Plain AE", "linear-ae": "Linear AE (no activations: PCA's subspace)",
-            "denoising-ae": "Denoising AE (learns to remove noise)"}
+            "denoising-ae": "Denoising AE (learns to remove noise)",
+            "sparse-ae": "lenses.studio.sparse", "contractive-ae": "lenses.studio.contractive"}
+PENALTY_CHOICES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 RECON_NAMES = {"bce": "Binary cross-entropy", "mse": "Mean squared error", "l1": "L1 (absolute error)"}
 DEFAULT_NOISE = 0.3
 
@@ -27,9 +30,14 @@ def settings_ui(disabled: bool) -> tuple[JobSpec | None, str | None]:
                              "the only difference is the VAE's sampling and KL term.")
         ae_kind = "ae"
         noise = 0.0
+        penalty = None
         if mode != "vae":
-            ae_kind = st.selectbox("Autoencoder kind", list(AE_KINDS), format_func=AE_KINDS.get,
-                                   key="studio_ae_kind", disabled=disabled)
+            ae_kind = st.selectbox("Autoencoder kind", list(AE_KINDS), key="studio_ae_kind", disabled=disabled,
+                                   format_func=lambda k: t(AE_KINDS[k]) if AE_KINDS[k].startswith("lenses.") else AE_KINDS[k])
+            if ae_kind in DEFAULT_PENALTY:
+                penalty = st.select_slider(t(f"lenses.studio.weight.{ae_kind}"), PENALTY_CHOICES,
+                                           value=DEFAULT_PENALTY[ae_kind], key=f"studio_penalty_{ae_kind}",
+                                           disabled=disabled, help=t(f"lenses.studio.weight_help.{ae_kind}"))
             if ae_kind == "denoising-ae":
                 noise = st.slider("Noise level (std of the added Gaussian noise)", 0.05, 1.0, DEFAULT_NOISE, 0.05,
                                   key="studio_noise", disabled=disabled)
@@ -55,6 +63,6 @@ def settings_ui(disabled: bool) -> tuple[JobSpec | None, str | None]:
     try:
         cfg = TrainConfig(epochs=int(epochs), batch_size=int(batch), lr=float(lr), beta=float(beta),
                           recon_loss=recon, noise_std=float(noise), seed=int(seed))
-        return JobSpec(dataset, kinds=kinds, arch=arch, latent_dim=2, train=cfg), None
+        return JobSpec(dataset, kinds=kinds, arch=arch, latent_dim=2, train=cfg, penalty=penalty), None
     except ValueError as e:
         return None, str(e)
