@@ -153,7 +153,7 @@ def test_a_corrupted_checkpoint_disables_only_that_model(corrupted_vae):
     assert len(at.get("plotly_chart")) >= 2 or any("Fashion-MNIST" in m for m in messages), messages
 
 
-@pytest.mark.parametrize("module", ["studio", "anomaly", "digit", "about"])
+@pytest.mark.parametrize("module", ["studio", "anomaly", "digit", "lenses", "about"])
 def test_the_other_pages_work_with_a_corrupted_checkpoint(corrupted_vae, module):
     at = AppTest.from_string(f"from aeviz.ui.pages import {module}\n{module}.page()\n",
                              default_timeout=TIMEOUT).run()
