@@ -210,7 +210,6 @@ class Classroom:
         public = {k: v for k, v in q.items() if k != "answer"}
         if q["kind"] == "which" and q["status"] != "revealed":
             public["choices"] = [{"z": c["z"], "slot": None} for c in q["choices"]]  # which model: hidden
-            public.pop("model", None)
         if q["status"] == "revealed":
             public["answer"] = q.get("answer")
         return public

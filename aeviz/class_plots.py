@@ -1,0 +1,63 @@
+"""Class mode's figures: the map a student clicks (no class colours: they would give the answer
+away) and the projector's map of every answer. Arrays in, figures out; no Streamlit here."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .plots import CLASS_COLORS, OVERLAY_SCALES
+
+RIGHT, WRONG, PENDING = "#1a9850", "#d73027", "#222222"
+DENSITY_BINS = 24  # per axis
+
+
+def _axes(fig: go.Figure, axis_range, height: int) -> None:
+    x0, x1, y0, y1 = axis_range
+    fig.update_layout(height=height, plot_bgcolor="white", showlegend=False, font={"size": 14},
+                      margin={"l": 50, "r": 10, "t": 10, "b": 45},
+                      xaxis={"range": [x0, x1], "title": "z₁", "zeroline": True},
+                      yaxis={"range": [y0, y1], "title": "z₂", "zeroline": True})
+
+
+def student_map(codes: np.ndarray, axis_range, height: int = 560) -> go.Figure:
+    """The test codes in grey, clickable anywhere (``clickanywhere``: exact data coordinates, the
+    explorer's click listener reads them). Deterministic, so the chart stays mounted."""
+    fig = go.Figure(go.Scattergl(x=codes[:, 0], y=codes[:, 1], mode="markers", customdata=np.arange(len(codes)),
+                                 hoverinfo="none", marker={"size": 4, "color": "#9a9a9a", "opacity": 0.6}))
+    _axes(fig, axis_range, height)
+    fig.update_layout(clickmode="event", clickanywhere=True, hovermode="closest", dragmode="pan")
+    return fig
+
+
+def projector_map(codes: np.ndarray, labels: np.ndarray, axis_range, answers: np.ndarray,
+                  verdicts: np.ndarray | None = None, target: int | None = None,
+                  empty: dict | None = None, height: int = 640, answers_name: str = "answers") -> go.Figure:
+    """Every answer over the map. ``answers`` (n, 2). Before the reveal the test codes are grey and
+    the answers dark; where three or more crowd, a density shows it. On reveal (``verdicts``: right
+    or not per answer), the truth is drawn: class ``target``'s codes in its colour (``where``), or
+    the empty space shaded (``empty``: the explorer's overlay, ``hole``); answers green or red."""
+    fig = go.Figure()
+    if empty is not None:
+        fig.add_trace(go.Heatmap(x=empty["x"], y=empty["y"], z=empty["z"], zmin=0, zmax=1, showscale=False,
+                                 colorscale=OVERLAY_SCALES["empty"], hoverinfo="skip", zsmooth=False))
+    fig.add_trace(go.Scattergl(x=codes[:, 0], y=codes[:, 1], mode="markers", hoverinfo="skip",
+                               marker={"size": 3, "color": "#b5b5b5", "opacity": 0.5}))
+    if target is not None:
+        mask = labels == target
+        fig.add_trace(go.Scattergl(x=codes[mask, 0], y=codes[mask, 1], mode="markers", hoverinfo="skip",
+                                   marker={"size": 5, "color": CLASS_COLORS[target % 10], "opacity": 0.9}))
+    if len(answers) >= 3:  # bins fixed to the map, so a crowd shows as a hot spot, not the whole plane
+        x0, x1, y0, y1 = axis_range
+        fig.add_trace(go.Histogram2dContour(
+            x=answers[:, 0], y=answers[:, 1], ncontours=8, showscale=False, hoverinfo="skip",
+            xbins={"start": x0, "end": x1, "size": (x1 - x0) / DENSITY_BINS},
+            ybins={"start": y0, "end": y1, "size": (y1 - y0) / DENSITY_BINS},
+            contours={"coloring": "fill", "showlines": False}, opacity=0.45,
+            colorscale=[[0, "rgba(255,255,255,0)"], [0.3, "rgba(255,200,80,0.5)"], [1, "rgba(230,85,13,0.9)"]]))
+    colors = PENDING if verdicts is None else [RIGHT if v else WRONG for v in verdicts]
+    fig.add_trace(go.Scatter(x=answers[:, 0] if len(answers) else [], y=answers[:, 1] if len(answers) else [],
+                             mode="markers", name=answers_name, hoverinfo="skip",
+                             marker={"size": 16, "color": colors, "line": {"color": "white", "width": 2}}))
+    _axes(fig, axis_range, height)
+    fig.update_layout(dragmode=False)
+    return fig
