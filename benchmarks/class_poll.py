@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing as mp
 import random
 import sys
 import tempfile
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from aeviz.class_store import open_store  # noqa: E402
-from aeviz.classroom import Classroom  # noqa: E402
+from aeviz.classroom import Classroom, Student  # noqa: E402
 
 MAPS = {"ae": (-20.0, 45.0, -22.0, 46.0), "vae": (-3.5, 3.5, -3.5, 3.5)}  # about the shipped maps' axes
 QUESTIONS = (("where", "ae", {"target": 7}), ("hole", "vae", {}),
@@ -47,97 +48,136 @@ QUESTIONS = (("where", "ae", {"target": 7}), ("hole", "vae", {}),
 
 
 def _key(value: dict) -> str:
-    return json.dumps({k: v for k, v in value.items() if k != "t"}, sort_keys=True)
+    return json.dumps({k: v for k, v in value.items() if k not in ("t", "student", "nickname")}, sort_keys=True)
 
 
-def run(store_url: str, students: int, poll_s: float, seed: int) -> dict:
-    store = open_store(store_url)
-    room = Classroom(store)
-    code, token = room.start(MAPS)
-    errors: list[str] = []
-    sent: dict[tuple, float] = {}  # (qid, student, answer key) -> monotonic send time
-    last: dict[tuple, str] = {}  # (qid, student) -> key of the last answer sent
-    seen: dict[tuple, float] = {}
+def _students(store_url: str, members: list[tuple], qid: str, kind: str, slot: str, seed: int) -> dict:
+    """Every member answers ``qid`` from its own thread; returns what was sent and what failed."""
+    room = Classroom(open_store(store_url))
+    sent, last, errors = [], {}, []
     lock = threading.Lock()
-    members = []
-    for i in range(students):
-        try:
-            members.append(room.join(code, f"student {i}"))
-        except Exception as e:  # noqa: BLE001 - counted, the run goes on
-            errors.append(f"join: {e!r}")
+    start = threading.Event()
 
-    def student(me, qid, kind, slot, rng, start):
+    def student(me, rng):
         start.wait()
-        writes = 2 if kind != "which" else 1
-        for w in range(writes):
+        for w in range(2 if kind != "which" else 1):  # map questions: answer, then change it once
             time.sleep(rng.uniform(0, 2.0) if w == 0 else rng.uniform(0, 1.0))
             if kind == "which":
                 value = {"choice": int(rng.integers(4))}
             else:
                 x0, x1, y0, y1 = MAPS[slot]
                 value = {"z": [float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))]}
-            key = _key(value)
-            t0 = time.monotonic()
-            with lock:
-                sent[(qid, me.id, key)] = t0
-                last[(qid, me.id)] = key
+            t0 = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process of the host
             try:
                 room.answer(me, qid, **value)
-            except Exception as e:  # noqa: BLE001
-                errors.append(f"answer: {e!r}")
+                with lock:
+                    sent.append((me.id, _key(value), t0))
+                    last[me.id] = _key(value)
+            except Exception as e:  # noqa: BLE001 - counted, the run goes on
+                with lock:
+                    errors.append(f"answer: {e!r}")
 
-    def teacher_poll(qid, stop):
-        while True:
-            try:
-                rows = room.teacher_answers(code, token, qid)
-            except Exception as e:  # noqa: BLE001
-                errors.append(f"poll: {e!r}")
-                rows = []
-            now = time.monotonic()
-            with lock:
-                for a in rows:
-                    k = (qid, a["student"], _key({x: v for x, v in a.items() if x not in ("student", "nickname")}))
-                    if k in sent and k not in seen:
-                        seen[k] = now
-                pending = [k for k in sent if k[0] == qid and k not in seen
-                           and last.get((qid, k[1])) == k[2]]
-            if stop.is_set() and not pending:
-                return
-            time.sleep(poll_s)
+    threads = [threading.Thread(target=student, args=(Student(*m), np.random.default_rng([seed, i, int(qid[1:])])))
+               for i, m in enumerate(members)]
+    for th in threads:
+        th.start()
+    start.set()
+    for th in threads:
+        th.join()
+    room.store.close()
+    return {"sent": sent, "last": last, "errors": errors}
 
+
+def _worker(store_url, members, jobs, results, seed):
+    """One simulated server process (a replica of ``make serve``): its own store connection."""
+    while (job := jobs.get()) is not None:
+        results.put(_students(store_url, members, *job, seed))
+
+
+def run(store_url: str, students: int, poll_s: float, seed: int, processes: int = 1) -> dict:
+    store = open_store(store_url)
+    room = Classroom(store)
+    code, token = room.start(MAPS)
+    errors: list[str] = []
+    members = []
+    for i in range(students):
+        try:
+            m = room.join(code, f"student {i}")
+            members.append((m.code, m.id, m.secret))
+        except Exception as e:  # noqa: BLE001
+            errors.append(f"join: {e!r}")
+    groups = [members[p::processes] for p in range(processes)]
+    ctx = mp.get_context("spawn")
+    results = ctx.Queue()
+    workers = []
+    if processes > 1:
+        for p, group in enumerate(groups):
+            jobs = ctx.Queue()
+            proc = ctx.Process(target=_worker, args=(store_url, group, jobs, results, seed + p), daemon=True)
+            proc.start()
+            workers.append((proc, jobs))
+
+    seen: dict[tuple, float] = {}
+    sent: dict[tuple, float] = {}
+    last: dict[tuple, str] = {}
     for n, (kind, slot, spec) in enumerate(QUESTIONS):
         qid = room.add_question(code, token, kind, slot, **spec)
         room.set_status(code, token, qid, "open")
-        start, stop = threading.Event(), threading.Event()
-        threads = [threading.Thread(target=student, args=(m, qid, kind, slot, np.random.default_rng(seed * 1000 + i + n * 7919), start))
-                   for i, m in enumerate(members)]
-        poller = threading.Thread(target=teacher_poll, args=(qid, stop))
-        for th in threads:
-            th.start()
+        stop = threading.Event()
+
+        def poll():  # the projector's query, every poll_s; first time each exact answer is readable
+            while True:
+                try:
+                    rows = room.teacher_answers(code, token, qid)
+                except Exception as e:  # noqa: BLE001
+                    errors.append(f"poll: {e!r}")
+                    rows = []
+                now = time.monotonic()
+                for a in rows:
+                    seen.setdefault((qid, a["student"], _key(a)), now)
+                if stop.is_set() and all((qid, s, k) in seen for (q, s), k in last.items() if q == qid):
+                    return
+                if stop.is_set() and time.monotonic() > stop_at + 30:
+                    return
+                time.sleep(poll_s)
+
+        stop_at = float("inf")
+        poller = threading.Thread(target=poll)
         poller.start()
-        start.set()
-        for th in threads:
-            th.join()
+        if processes > 1:
+            for _, jobs in workers:
+                jobs.put((qid, kind, slot))
+            parts = [results.get() for _ in workers]
+        else:
+            parts = [_students(store_url, groups[0], qid, kind, slot, seed)]
+        for part in parts:
+            errors.extend(part["errors"])
+            for sid, key, t0 in part["sent"]:
+                sent[(qid, sid, key)] = t0
+            for sid, key in part["last"].items():
+                last[(qid, sid)] = key
+        stop_at = time.monotonic()
         stop.set()
-        poller.join(60)
+        poller.join()
         room.set_status(code, token, qid, "closed")
+    for proc, jobs in workers:
+        jobs.put(None)
+        proc.join(30)
 
     stored = lost = 0
-    record = room.get(code)
-    for q in record["questions"]:
-        final = {a["student"]: _key({x: v for x, v in a.items() if x not in ("student", "nickname")})
-                 for a in room.teacher_answers(code, token, q["id"])}
+    for q in room.get(code)["questions"]:
+        final = {a["student"]: _key(a) for a in room.teacher_answers(code, token, q["id"])}
         stored += len(final)
-        for m in members:
-            if last.get((q["id"], m.id)) != final.get(m.id):
-                lost += 1
-    # Latency of the answers that stood (a replaced first answer may be overwritten before a poll).
+        lost += sum(last.get((q["id"], m[1])) != final.get(m[1]) for m in members)
+    # Latency of the answers that were ever readable (a first answer replaced before the next poll
+    # never is; the last answer of every student always is, or it counts as lost).
     lat = [1000 * (seen[k] - t0) for k, t0 in sent.items() if k in seen]
     store.close()
-    return {"students": len(members), "answers_sent": len(sent), "answers_stored": stored, "lost": lost,
-            "errors": len(errors), "p50_ms": round(float(np.percentile(lat, 50)), 1) if lat else None,
+    return {"students": len(members), "answers_sent": len(sent) + sum(e.startswith("answer") for e in errors),
+            "answers_stored": stored, "lost": lost, "errors": len(errors),
+            "p50_ms": round(float(np.percentile(lat, 50)), 1) if lat else None,
             "p95_ms": round(float(np.percentile(lat, 95)), 1) if lat else None, "store": store.name,
-            "poll_s": poll_s, "latencies_measured": len(lat), "first_errors": errors[:3]}
+            "poll_s": poll_s, "processes": processes, "latencies_measured": len(lat), "first_errors": errors[:3]}
 
 
 def main() -> None:
@@ -147,6 +187,8 @@ def main() -> None:
                     "redis-server on a free port; or a redis:// or sqlite:/// URL")
     ap.add_argument("--poll", type=float, default=1.0, help="teacher poll interval, s (the page uses 1)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--processes", type=int, default=1, help="server processes the students are spread over, "
+                    "each with its own store connection (as behind `make serve REPLICAS=N`)")
     args = ap.parse_args()
     random.seed(args.seed)
     if args.store == "redis":
@@ -159,7 +201,7 @@ def main() -> None:
         if url is None and args.store == "redis":
             sys.exit("redis-server is not installed (apt-get install redis-server)")
         url = url or str(Path(tmp) / "class.sqlite3")
-        result = run(url, args.students, args.poll, args.seed)
+        result = run(url, args.students, args.poll, args.seed, args.processes)
     print(json.dumps(result))
 
 

@@ -90,3 +90,31 @@ def test_resume_needs_the_token(env):
     teacher.text_input(key="class_resume_token").input(token)
     teacher.button(key="class_resume").click().run()
     assert teacher.session_state["class_code"] == code
+
+
+@pytest.mark.parametrize("kind", ["hole", "which", "where"])
+def test_reveal_draws_the_truth_and_the_share(env, kind):
+    teacher = AppTest.from_string(TEACHER, default_timeout=TIMEOUT).run()
+    teacher.button(key="class_start").click().run()
+    code = teacher.session_state["class_code"]
+    teacher.segmented_control(key="class_kind").set_value(kind).run()
+    teacher.segmented_control(key="class_slot").set_value("vae").run()
+    teacher.button(key="class_ask").click().run()
+    teacher.button(key="class_open").click().run()
+    room = env.get_room()
+    students = [room.join(code) for _ in range(3)]
+    for i, s in enumerate(students):
+        if kind == "which":
+            room.answer(s, "q1", choice=i)
+        else:
+            room.answer(s, "q1", z=(0.5 * i, 2.5 - i))
+    teacher.run()
+    assert not teacher.exception
+    if kind == "hole":
+        assert _html(teacher).count("<img") >= 3  # the decoded thumbnails
+    teacher.button(key="class_reveal").click().run()
+    assert not teacher.exception
+    share = re.search(r"(\d) of 3 right", _html(teacher))
+    assert share is not None
+    if kind == "which":
+        assert share.group(1) == "1"  # exactly one student picked each image, one image is right

@@ -202,3 +202,21 @@ def test_judge_hole_needs_empty_and_unsure():
 
 def test_choice_counts():
     assert cr.choice_counts([{"choice": 1}, {"choice": 1}, {"choice": 0}, {"z": [0, 0]}], 3).tolist() == [1, 2, 0]
+
+
+def test_a_class_survives_a_server_restart(tmp_path):
+    """A new process opens the same file: the class, its students and answers, and the teacher's
+    and the student's secrets still work."""
+    store = SQLiteStore(tmp_path / "class.sqlite3")
+    room = cr.Classroom(store)
+    code, token = room.start(MAPS)
+    qid = room.add_question(code, token, "where", "vae", target=3)
+    room.set_status(code, token, qid, "open")
+    s = room.join(code, "Minh")
+    room.answer(s, qid, z=(0.5, 0.5))
+    store.close()
+    again = cr.Classroom(SQLiteStore(tmp_path / "class.sqlite3"))
+    assert [a["nickname"] for a in again.teacher_answers(code, token, qid)] == ["Minh"]
+    again.answer(s, qid, z=(1.0, 1.0))
+    assert again.my_answer(s, qid)["z"] == [1.0, 1.0]
+    again.store.close()
