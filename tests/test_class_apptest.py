@@ -118,3 +118,27 @@ def test_reveal_draws_the_truth_and_the_share(env, kind):
     assert share is not None
     if kind == "which":
         assert share.group(1) == "1"  # exactly one student picked each image, one image is right
+
+
+def test_student_answers_which_model_and_changes_until_close(env):
+    room = env.get_room()
+    code, token = room.start({"ae": (-50, 50, -50, 50), "vae": (-4, 4, -4, 4)})
+    from aeviz.ui import class_data
+
+    qid = room.add_question(code, token, "which", "ae", **class_data.which_question(class_data.panes(), seed=3))
+    room.set_status(code, token, qid, "open")
+    student = AppTest.from_string(STUDENT, default_timeout=TIMEOUT)
+    student.query_params["code"] = code
+    student.query_params["lang"] = "vi"
+    student.run()
+    student.button[0].click().run()
+    assert _html(student).count("<img") == 4
+    assert any("Ảnh nào" in m.value for m in student.markdown)  # the question, in Vietnamese
+    student.button(key="class_choice_1").click().run()
+    student.button(key="class_choice_3").click().run()
+    me = Student(**student.session_state["class_me"])
+    assert room.my_answer(me, qid)["choice"] == 3
+    room.set_status(code, token, qid, "closed")
+    student.run()
+    assert student.button(key="class_choice_0").disabled
+    assert any("đã đóng" in w.value for w in student.warning)
