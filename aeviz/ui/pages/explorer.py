@@ -50,6 +50,7 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
                                       placeholder=t("explorer.no_checkpoint_yet", dataset=TITLES[dataset]))
             if choice is not None:
                 panes[slot] = data.pane_for(slot, entries[choice])
+        st.caption(t("explorer.listed", dataset=TITLES[dataset], names=", ".join(f"`{n}`" for n in names)))
         for bad in unreadable_checkpoints():  # say why a folder is not offered, once, plainly
             st.caption(t("explorer.skipped", name=bad["name"], error=bad["error"]))
     return panes
