@@ -149,28 +149,32 @@ def test_expired_class_is_gone(make_store):
     assert store.get_class("OLD234") == {"a": 2}
 
 
+# A separate server process: loads the store module by path (no torch behind the package's
+# import), answers 20 times for students of its own.
+_CHILD = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("class_store", sys.argv[1])
+cs = importlib.util.module_from_spec(spec); spec.loader.exec_module(cs)
+store = cs.SQLiteStore(sys.argv[2])
+for i in range(20):
+    store.put_answer(sys.argv[3], "q1", f"p{sys.argv[4]}-{i}", {"i": i}, limit=5)
+"""
+
+
 def test_sqlite_is_wal_and_shared_between_processes(tmp_path):
-    import multiprocessing as mp
     import sqlite3
+    import subprocess
+    import sys
+
+    import aeviz.class_store as cs
 
     path = tmp_path / "class.sqlite3"
     store = SQLiteStore(path)
     code = _class(store)
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_answer_from_process, args=(str(path), code, p)) for p in range(3)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    assert len(store.answers(code, "q1")) == 3 * 20
-
-
-def _answer_from_process(path, code, p):
-    store = SQLiteStore(path)
-    for i in range(20):
-        store.put_answer(code, "q1", f"p{p}-{i}", {"i": i}, limit=5)
+    procs = [subprocess.Popen([sys.executable, "-c", _CHILD, cs.__file__, str(path), code, str(p)]) for p in range(4)]
+    assert [p.wait(60) for p in procs] == [0] * 4
+    assert len(store.answers(code, "q1")) == 4 * 20
 
 
 def test_open_store_picks_by_url(tmp_path, monkeypatch, redis_url):
