@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -74,8 +76,10 @@ CREATE TABLE IF NOT EXISTS answers (code TEXT NOT NULL, qid TEXT NOT NULL, stude
 
 
 class SQLiteStore:
-    """The default store: one SQLite file in WAL mode. A connection per thread (sqlite3
-    connections must not cross threads), each with a busy timeout."""
+    """The default store: one SQLite file in WAL mode. Connections come from a small pool, one per
+    concurrent call (an sqlite3 connection must not be used by two threads at once; a connection
+    per thread would leak, since Streamlit runs each script run on a new thread), each with a busy
+    timeout."""
 
     name = "sqlite"
 
@@ -83,80 +87,83 @@ class SQLiteStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._timeout = busy_timeout_s
-        self._local = threading.local()
+        self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         with self._conn() as db:
             db.executescript(_SCHEMA)
 
-    def _conn(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE takes the write
-            # lock up front, so two writers queue on the busy timeout instead of deadlocking).
-            db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
-            self._local.db = db
-            with self._lock:
-                self._all.append(db)
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE takes the write
+        # lock up front, so two writers queue on the busy timeout instead of deadlocking).
+        db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._all.append(db)
         return db
 
-    def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
-        db = self._conn()
-        db.execute("BEGIN IMMEDIATE")
+    @contextmanager
+    def _conn(self):
         try:
-            cur = db.execute(sql, args)
+            db = self._pool.get_nowait()
+        except queue.Empty:
+            db = self._connect()
+        try:
+            yield db
+        finally:
+            self._pool.put(db)
+
+    @contextmanager
+    def _transaction(self):
+        with self._conn() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
             db.execute("COMMIT")
-            return cur
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+
+    def _read(self, sql: str, args: tuple) -> list[tuple]:
+        with self._conn() as db:
+            return db.execute(sql, args).fetchall()
 
     def create_class(self, code: str, record: dict, expires: float) -> bool:
-        db = self._conn()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             # An expired class's code may be reused: drop what is left of it first.
             old = db.execute("SELECT expires FROM classes WHERE code=?", (code,)).fetchone()
             if old is not None and old[0] > time.time():
-                db.execute("ROLLBACK")
                 return False
             for table in ("classes", "students", "answers"):
                 db.execute(f"DELETE FROM {table} WHERE code=?", (code,))
             db.execute("INSERT INTO classes VALUES (?, ?, ?)", (code, json.dumps(record), expires))
-            db.execute("COMMIT")
             return True
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def get_class(self, code: str) -> dict | None:
-        row = self._conn().execute("SELECT record, expires FROM classes WHERE code=?", (code,)).fetchone()
-        if row is None or row[1] <= time.time():
+        rows = self._read("SELECT record, expires FROM classes WHERE code=?", (code,))
+        if not rows or rows[0][1] <= time.time():
             return None
-        return json.loads(row[0])
+        return json.loads(rows[0][0])
 
     def update_class(self, code: str, record: dict) -> None:
-        self._write("UPDATE classes SET record=? WHERE code=?", (json.dumps(record), code))
+        with self._transaction() as db:
+            db.execute("UPDATE classes SET record=? WHERE code=?", (json.dumps(record), code))
 
     def add_student(self, code: str, student_id: str, record: dict) -> None:
-        self._write("INSERT INTO students VALUES (?, ?, ?)", (code, student_id, json.dumps(record)))
+        with self._transaction() as db:
+            db.execute("INSERT INTO students VALUES (?, ?, ?)", (code, student_id, json.dumps(record)))
 
     def get_student(self, code: str, student_id: str) -> dict | None:
-        row = self._conn().execute("SELECT record FROM students WHERE code=? AND student=?",
-                                   (code, student_id)).fetchone()
-        return None if row is None else json.loads(row[0])
+        rows = self._read("SELECT record FROM students WHERE code=? AND student=?", (code, student_id))
+        return json.loads(rows[0][0]) if rows else None
 
     def students(self, code: str) -> dict[str, dict]:
-        rows = self._conn().execute("SELECT student, record FROM students WHERE code=?", (code,)).fetchall()
-        return {s: json.loads(r) for s, r in rows}
+        return {s: json.loads(r) for s, r in self._read("SELECT student, record FROM students WHERE code=?", (code,))}
 
     def put_answer(self, code: str, qid: str, student_id: str, answer: dict, limit: int) -> int:
-        db = self._conn()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             row = db.execute("SELECT writes FROM answers WHERE code=? AND qid=? AND student=?",
                              (code, qid, student_id)).fetchone()
             writes = 0 if row is None else row[0]
@@ -165,26 +172,22 @@ class SQLiteStore:
             db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 1) ON CONFLICT (code, qid, student) "
                        "DO UPDATE SET answer=excluded.answer, writes=writes+1",
                        (code, qid, student_id, json.dumps(answer)))
-            db.execute("COMMIT")
             return writes + 1
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def answers(self, code: str, qid: str) -> dict[str, dict]:
-        rows = self._conn().execute("SELECT student, answer FROM answers WHERE code=? AND qid=?",
-                                    (code, qid)).fetchall()
+        rows = self._read("SELECT student, answer FROM answers WHERE code=? AND qid=?", (code, qid))
         return {s: json.loads(a) for s, a in rows}
 
     def clear_answers(self, code: str, qid: str) -> None:
-        self._write("DELETE FROM answers WHERE code=? AND qid=?", (code, qid))
+        with self._transaction() as db:
+            db.execute("DELETE FROM answers WHERE code=? AND qid=?", (code, qid))
 
     def close(self) -> None:
         with self._lock:
             for db in self._all:
                 db.close()
             self._all.clear()
-        self._local = threading.local()
+        self._pool = queue.SimpleQueue()
 
 
 # KEYS: answers hash, writes hash. ARGV: student, answer JSON, limit, ttl seconds.

@@ -187,3 +187,16 @@ def test_open_store_picks_by_url(tmp_path, monkeypatch, redis_url):
     r = open_store()
     assert r.name == "redis"
     r.close()
+
+
+def test_sqlite_connections_are_reused_across_threads(tmp_path):
+    """Streamlit runs each script run on a new thread: the store must not open a connection per
+    thread forever (file descriptors would run out in a class)."""
+    store = SQLiteStore(tmp_path / "class.sqlite3")
+    code = _class(store)
+    for i in range(200):
+        th = threading.Thread(target=store.put_answer, args=(code, "q1", f"s{i}", {"i": i}, 3))
+        th.start()
+        th.join()
+    assert len(store._all) <= 2 and len(store.answers(code, "q1")) == 200
+    store.close()
