@@ -8,7 +8,22 @@ import plotly.graph_objects as go
 from .plots import CLASS_COLORS, OVERLAY_SCALES
 
 RIGHT, WRONG, PENDING = "#1a9850", "#d73027", "#222222"
-DENSITY_BINS = 24  # per axis
+DENSITY_N = 60  # density grid cells per axis
+DENSITY_BANDWIDTH = 0.04  # Gaussian kernel width, as a share of the map's span
+
+
+def answer_density(answers: np.ndarray, axis_range, n: int = DENSITY_N) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A Gaussian kernel density of the answers on an n x n grid over the map, scaled so its peak
+    is the share of answers within one kernel width of it (1 = everyone in one spot): a lone
+    answer stays faint, a crowd glows. Returns (x (n,), y (n,), density (n, n), row 0 at y0)."""
+    x0, x1, y0, y1 = axis_range
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    hx, hy = DENSITY_BANDWIDTH * (x1 - x0), DENSITY_BANDWIDTH * (y1 - y0)
+    a = np.asarray(answers, dtype=np.float64).reshape(-1, 2)
+    kx = np.exp(-0.5 * ((xs[None, :] - a[:, :1]) / hx) ** 2)  # (m, n)
+    ky = np.exp(-0.5 * ((ys[None, :] - a[:, 1:]) / hy) ** 2)
+    dens = ky.T @ kx / max(len(a), 1)  # (n_y, n_x)
+    return xs, ys, dens
 
 
 def _axes(fig: go.Figure, axis_range, height: int) -> None:
@@ -46,14 +61,12 @@ def projector_map(codes: np.ndarray, labels: np.ndarray, axis_range, answers: np
         mask = labels == target
         fig.add_trace(go.Scattergl(x=codes[mask, 0], y=codes[mask, 1], mode="markers", hoverinfo="skip",
                                    marker={"size": 5, "color": CLASS_COLORS[target % 10], "opacity": 0.9}))
-    if len(answers) >= 3:  # bins fixed to the map, so a crowd shows as a hot spot, not the whole plane
-        x0, x1, y0, y1 = axis_range
-        fig.add_trace(go.Histogram2dContour(
-            x=answers[:, 0], y=answers[:, 1], ncontours=8, showscale=False, hoverinfo="skip",
-            xbins={"start": x0, "end": x1, "size": (x1 - x0) / DENSITY_BINS},
-            ybins={"start": y0, "end": y1, "size": (y1 - y0) / DENSITY_BINS},
-            contours={"coloring": "fill", "showlines": False}, opacity=0.45,
-            colorscale=[[0, "rgba(255,255,255,0)"], [0.3, "rgba(255,200,80,0.5)"], [1, "rgba(230,85,13,0.9)"]]))
+    if len(answers) >= 3:
+        gx, gy, dens = answer_density(answers, axis_range)
+        fig.add_trace(go.Contour(x=gx, y=gy, z=dens, zmin=0, zmax=1, ncontours=6, showscale=False,
+                                 hoverinfo="skip", contours={"coloring": "fill", "showlines": False},
+                                 colorscale=[[0, "rgba(255,255,255,0)"], [0.2, "rgba(255,255,255,0)"],
+                                             [0.35, "rgba(255,200,80,0.45)"], [1, "rgba(230,85,13,0.85)"]]))
     colors = PENDING if verdicts is None else [RIGHT if v else WRONG for v in verdicts]
     fig.add_trace(go.Scatter(x=answers[:, 0] if len(answers) else [], y=answers[:, 1] if len(answers) else [],
                              mode="markers", name=answers_name, hoverinfo="skip",

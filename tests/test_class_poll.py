@@ -31,11 +31,20 @@ def test_projector_map_draws_answers_density_and_truth():
     fig = class_plots.projector_map(codes, labels, (-3, 3, -3, 3), answers, verdicts=np.array([1, 1, 0, 0], bool),
                                     target=7)
     names = [tr.type for tr in fig.data]
-    assert "histogram2dcontour" in names
+    assert "contour" in names
     ans = next(tr for tr in fig.data if tr.name == "answers")
     assert len(ans.x) == 4 and list(ans.marker.color) == [class_plots.RIGHT] * 2 + [class_plots.WRONG] * 2
     few = class_plots.projector_map(codes, labels, (-3, 3, -3, 3), answers[:2])
-    assert "histogram2dcontour" not in [tr.type for tr in few.data]
+    assert "contour" not in [tr.type for tr in few.data]
+
+
+def test_density_peaks_where_answers_crowd():
+    crowd = np.array([[1.0, 1.0]] * 8 + [[-2.0, -2.0]])
+    xs, ys, d = class_plots.answer_density(crowd, (-3, 3, -3, 3))
+    iy, ix = np.unravel_index(np.argmax(d), d.shape)
+    assert abs(xs[ix] - 1) < 0.15 and abs(ys[iy] - 1) < 0.15 and d.max() <= 1
+    lone = d[np.argmin(abs(ys + 2)), np.argmin(abs(xs + 2))]
+    assert lone < 0.2 < d.max()
 
 
 def test_student_map_has_no_class_colours_and_clicks_anywhere():

@@ -133,5 +133,5 @@ def question_text(q: dict) -> str:
         return t("classroom.ask.where", k=q["target"], model=model)
     if q["kind"] == "hole":
         return t("classroom.ask.hole", model=model)
-    return t("classroom.ask.which", model=t(f"classroom.map.{q['model']}")) if q.get("model") \
+    return t("classroom.ask.which", model=t(f"classroom.model.{q['model']}")) if q.get("model") \
         else t("classroom.ask.which_hidden")
