@@ -220,3 +220,11 @@ def test_a_class_survives_a_server_restart(tmp_path):
     again.answer(s, qid, z=(1.0, 1.0))
     assert again.my_answer(s, qid)["z"] == [1.0, 1.0]
     again.store.close()
+
+
+def test_joins_per_class_are_limited(room, monkeypatch):
+    monkeypatch.setattr(cr, "MAX_STUDENTS", 2)
+    code, _ = room.start(MAPS)
+    room.join(code), room.join(code)
+    _refused("class_full", room.join, code)
+    assert len(room.store.students(code)) == 2
