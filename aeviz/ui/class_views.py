@@ -10,7 +10,7 @@ import segno
 import streamlit as st
 
 from aeviz import analysis, class_plots
-from aeviz.classroom import ClassError
+from aeviz.classroom import ClassError, choice_counts
 from aeviz.ui import class_data as cd
 from aeviz.ui import explorer_data as data
 from aeviz.ui.lang import current_language, t
@@ -107,8 +107,6 @@ def projector(code: str, token: str) -> None:
                 f'</div>')
         st.caption(t(f"classroom.truth.{q['kind']}"), help=t(f"classroom.truth_help.{q['kind']}"))
     if q["kind"] == "which":
-        from aeviz.classroom import choice_counts
-
         _bars(q, choice_counts(answers, len(q["choices"])), revealed, lambda s: ps[s])
         return
     d, sub = data.map_data(pane.path, pane.mtime, cd.DATASET), data.test_subset(cd.DATASET)
