@@ -3,7 +3,7 @@ import streamlit as st
 
 from aeviz.ui import streamlit_fixes
 from aeviz.ui.lang import language_switch, t
-from aeviz.ui.pages import about, anomaly, digit, explorer, lenses, studio
+from aeviz.ui.pages import about, anomaly, class_student, class_teacher, digit, explorer, lenses, studio
 
 streamlit_fixes.install()  # once per process: a click answered late must not be dropped
 
@@ -16,5 +16,7 @@ st.navigation([
     st.Page(lenses.page, title=t("lenses.nav"), icon=":material/lens_blur:", url_path="lenses"),
     st.Page(anomaly.page, title=t("anomaly.nav"), icon=":material/troubleshoot:", url_path="anomaly"),
     st.Page(digit.page, title=t("digit.nav"), icon=":material/draw:", url_path="digit"),
+    st.Page(class_teacher.page, title=t("classroom.nav.teacher"), icon=":material/co_present:", url_path="class"),
+    st.Page(class_student.page, title=t("classroom.nav.student"), icon=":material/touch_app:", url_path="join"),
     st.Page(about.page, title=t("app.nav.about"), icon=":material/menu_book:", url_path="about"),
 ]).run()

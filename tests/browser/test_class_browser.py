@@ -1,0 +1,99 @@
+"""Class mode in a real browser: one teacher page (the projector) and three student contexts.
+Each student joins by the link, clicks on the map, and the teacher's page shows the answer within
+2 s with no reload; a student's page shows no teacher control.
+
+Relies on page structure Streamlit and plotly do not document (streamlit-notes §5): the
+``.st-key-<key>`` class on keyed elements, ``.js-plotly-plot .nsewdrag`` as the plot area and the
+chart's ``data`` on the plotly element."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import StreamlitServer, wait_for_app_idle
+
+pytestmark = pytest.mark.browser
+
+TEACHER_CONTROLS = ("class_start", "class_ask", "class_open", "class_close", "class_reveal", "class_clear",
+                    "class_export", "class_resume", "class_controls")
+LATENCY_S = 2.0
+
+
+@pytest.fixture(scope="module")
+def class_server(checkpoint_copy, artifacts, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("classdata")
+    server = StreamlitServer(checkpoint_copy, artifacts / "class-server.log",
+                             extra_env={"AEVIZ_DATA_DIR": str(data_dir), "AEVIZ_CLASS_STORE": ""})
+    yield server
+    server.stop()
+
+
+def _answers_shown(page) -> int:
+    return int(page.locator(".aeviz-class-count").first.get_attribute("data-answers") or 0)
+
+
+def _points_drawn(page) -> int:
+    return page.evaluate("""() => {
+        const gd = document.querySelector('.st-key-class_projector_map .js-plotly-plot');
+        const tr = gd && gd._fullData && gd._fullData.find((t) => t.name === 'answers');
+        return tr ? tr._length : 0; }""")
+
+
+def test_three_students_answer_and_the_projector_shows_them(browser, class_server, artifacts):
+    teacher_ctx = browser.new_context(viewport={"width": 1600, "height": 1200})
+    teacher = teacher_ctx.new_page()
+    teacher.goto(f"{class_server.url}/class?lang=en")
+    teacher.locator(".st-key-class_start button").click(timeout=90_000)
+    teacher.wait_for_selector(".aeviz-class-code", timeout=60_000)
+    code = teacher.locator(".aeviz-class-code").inner_text().strip()
+    link = teacher.locator(".st-key-class_join a").first.get_attribute("href")
+    assert f"code={code}" in link and "/join" in link
+    teacher.locator(".st-key-class_ask button").click()
+    teacher.wait_for_selector(".st-key-class_open button:not([disabled])", timeout=30_000)
+    teacher.locator(".st-key-class_open button").click()
+    teacher.wait_for_function("() => document.querySelector('.aeviz-class-count')"
+                              " && document.querySelector('.aeviz-class-count').dataset.answers === '0'",
+                              timeout=30_000)
+
+    students, latencies = [], []
+    try:
+        for i in range(3):
+            ctx = browser.new_context(viewport={"width": 1200, "height": 1000})
+            pg = ctx.new_page()
+            students.append(ctx)
+            pg.goto(f"{class_server.url}/join?code={code}&lang=en")
+            pg.locator(".st-key-join_nick input").fill(f"student{i}")
+            pg.get_by_role("button", name="Join").click()
+            pg.wait_for_selector(".st-key-class_map .js-plotly-plot .nsewdrag", timeout=90_000)
+            wait_for_app_idle(pg, 60_000)
+            pg.wait_for_timeout(500)  # let the click listener hook the chart
+            for key in TEACHER_CONTROLS:
+                assert pg.locator(f".st-key-{key}").count() == 0, key
+            assert "Teacher key" not in pg.locator("[data-testid='stMain']").inner_text()
+            box = pg.locator(".st-key-class_map .js-plotly-plot .nsewdrag").bounding_box()
+            t0 = time.monotonic()
+            pg.mouse.click(box["x"] + box["width"] * (0.3 + 0.2 * i), box["y"] + box["height"] * (0.35 + 0.1 * i))
+            teacher.wait_for_function(
+                f"() => Number(document.querySelector('.aeviz-class-count')?.dataset.answers) >= {i + 1}",
+                timeout=15_000)
+            latencies.append(time.monotonic() - t0)
+            pg.wait_for_selector(".st-key-class_mine :text('z = (')", timeout=10_000)
+            pg.screenshot(path=str(artifacts / f"class-student-{i}.png"))
+        print("click to projector (s):", [round(x, 2) for x in latencies])
+        teacher.wait_for_function("() => { const gd = document.querySelector("
+                                  "'.st-key-class_projector_map .js-plotly-plot');"
+                                  " const tr = gd && gd._fullData && gd._fullData.find((t) => t.name === 'answers');"
+                                  " return tr && tr._length === 3; }", timeout=5_000)
+        assert _answers_shown(teacher) == 3 and _points_drawn(teacher) == 3
+        teacher.locator(".st-key-class_projector").screenshot(path=str(artifacts / "class-teacher.png"))
+        assert max(latencies) <= LATENCY_S, f"click to projector took {latencies} s"
+
+        teacher.locator(".st-key-class_reveal button").click()
+        teacher.wait_for_selector(".aeviz-class-share", timeout=15_000)
+        assert "of 3 right" in teacher.locator(".aeviz-class-share").inner_text()
+        teacher.locator(".st-key-class_projector").screenshot(path=str(artifacts / "class-teacher-reveal.png"))
+    finally:
+        for ctx in students:
+            ctx.close()
+        teacher_ctx.close()
