@@ -80,6 +80,9 @@ class TrainResult:
     samples_seen: int
     device: str
     history: list[dict] = field(default_factory=list)  # EpochInfo.metrics() per epoch
+    # The numbers behind ``message`` (e.g. epoch, step, loss, lr of a divergence), so a page can
+    # write the sentence in its own language.
+    detail: dict = field(default_factory=dict)
 
     @property
     def samples_per_second(self) -> float:
@@ -174,6 +177,7 @@ def train(
     last_good = {k: v.detach().clone() for k, v in model.state_dict().items()}
     first_loss: float | None = None
     status, message = "finished", f"trained {cfg.epochs} epochs"
+    detail: dict = {}
     history: list[dict] = []
     samples_seen = 0
     step = 0
@@ -189,6 +193,7 @@ def train(
         for i in range(0, n, cfg.batch_size):
             if cancel is not None and cancel.is_set():
                 status, message, stop = "cancelled", f"stopped by the user in epoch {epoch}", True
+                detail = {"epoch": epoch}
                 break
             idx = perm[i:i + cfg.batch_size]
             x = _as_float(train_x[idx])
@@ -204,6 +209,7 @@ def train(
                     status, stop = "diverged", True
                     message = (f"training diverged in epoch {epoch} (loss {value:.4g} at step {step}); "
                                f"try a smaller learning rate than {cfg.lr:g}. The last good weights are kept.")
+                    detail = {"epoch": epoch, "step": step, "loss": value, "lr": cfg.lr}
                     break
                 for k, v in model.state_dict().items():
                     last_good[k].copy_(v)
@@ -243,4 +249,5 @@ def train(
     model.to("cpu").eval()
     if device.type == "cuda":
         torch.cuda.empty_cache()
-    return TrainResult(status, message, len(history), time.perf_counter() - start, samples_seen, str(device), history)
+    return TrainResult(status, message, len(history), time.perf_counter() - start, samples_seen, str(device), history,
+                       detail)
