@@ -3,15 +3,17 @@ loss curves, latent maps and reconstructions; once the job is done, the same vie
 epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it never blocks it."""
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from aeviz.data import CLASS_NAMES
 from aeviz.jobs import ABANDONED, SHUTDOWN, STOPPED_BY_USER, Busy, JobSpec, JobView
+from aeviz.plots import axis_range_for
+from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state
-from aeviz.ui import url_state
 from aeviz.ui.lang import t
-from aeviz.ui.texts import data_line
 from aeviz.ui.studio_plots import LOSS_LABELS, latent_map, loss_figure, reconstruction_strip, shared_range
+from aeviz.ui.texts import data_line
 
 POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
 REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"}
@@ -105,6 +107,14 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
             st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height),
                             key=f"studio_map_{run.kind}", config={"displayModeBar": False})
+            if view.done:  # pictures for slides once the run is over (while it runs, they change every second)
+                stem = f"aeviz-studio-{run.kind}-epoch{shown}"
+                a, b = st.columns(2)
+                with a:
+                    export_ui.map_button(f"studio_png_{run.kind}", f"{stem}.png", rec.latents, run.labels, names,
+                                         axes or axis_range_for(rec.latents), title=title)
+                with b:
+                    export_ui.csv_button(f"studio_csv_{run.kind}", f"{stem}.csv", rec.latents, run.labels, names)
             m = rec.metrics
             kl = t("studio.test_loss_kl", kl=m["test_kl"]) if run.kind == "vae" else ""
             st.caption(t("studio.test_loss", loss=m["test_loss"], recon=m["test_recon"], kl=kl)
@@ -113,8 +123,11 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             strip_rows.append(rec.reconstructions)
             strip_names.append(t("studio.strip_row", model=kind_name(run.kind), epoch=shown))
     if runs:
-        st.image(reconstruction_strip(view.originals, strip_rows), output_format="PNG",
-                 caption=t("studio.strip_caption", rows=", ".join(strip_names)))
+        strip = reconstruction_strip(view.originals, strip_rows)
+        st.image(strip, output_format="PNG", caption=t("studio.strip_caption", rows=", ".join(strip_names)))
+        if view.done:
+            export_ui.images_button("studio_strip_png", f"aeviz-studio-reconstructions-epoch{epoch}.png",
+                                    strip[None].astype(np.float32) / 255, pixel=1, gap=0)
 
 
 def draw(view: JobView, dataset: str) -> None:

@@ -153,7 +153,7 @@ PRESENT_CSS = """
 
 
 def _leave_presentation() -> None:
-    st.session_state["aeviz_present"] = False
+    st.session_state["aeviz_present"] = None  # None: the name leaves the URL
     set_param(PRESENT, None)
 
 
