@@ -174,6 +174,10 @@ class Classifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
 
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, 1, 28, 28) -> (N, 128): the last hidden layer, where "looks like a real image" is judged."""
+        return self.net[:-1](x)
+
     def loss(self, x_in: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
         ce = nn.functional.cross_entropy(self(x_in), labels)
         return {"loss": ce, "recon": ce, "kl": torch.zeros((), device=ce.device)}
