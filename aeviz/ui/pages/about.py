@@ -13,7 +13,7 @@ import torch
 from aeviz.analysis import decode_all, encode_all, interpolate, prior_samples
 from aeviz.data import load_dataset
 from aeviz.ui import url_state
-from aeviz.ui.lang import t
+from aeviz.ui.lang import current_language, t
 from aeviz.ui.nav import link
 from aeviz.ui.pages.lesson import STEPS, show_step
 from aeviz.ui.state import checkpoint_root, get_model
@@ -81,17 +81,48 @@ def _miniature(step_id: str, models) -> None:
     st.image(image, caption=t(caption, models=_models_text()), output_format="PNG")
 
 
+@st.cache_resource(show_spinner=False)
+def _measured_keys() -> set:
+    """Keys of the measurements this process has made (so the page shows them without asking)."""
+    return set()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _measure(key: tuple) -> dict:
+    """``measure_model`` on the shipped AE and VAE (``key``: their paths and weight mtimes, and
+    the reference classifier's path): about 15 s each on 2 CPU cores, once per process."""
+    from aeviz.measures import measure_model
+
+    (ae, _), (vae, _), clf = key
+    x = load_dataset("mnist", allow_download=False).images("test")
+    classifier = get_model(clf) if clf else None
+    out = {}
+    for name, path in (("AE", ae), ("VAE", vae)):
+        model = get_model(path)
+        out[name] = measure_model(model, encode_all(model, x), x[:, 0].numpy(), classifier)
+    return out
+
+
 def measured_comparison(pair) -> None:
-    """The sentences that compare the shipped AE and VAE, written from their measured numbers by
-    ``aeviz.measures.comparison_sentences``. Until that module is in the app, one line says so:
-    no comparison is ever claimed without a measurement behind it."""
-    try:
-        from aeviz.measures import comparison_sentences, measure_pair  # noqa: F401
-    except ImportError:
-        st.caption(t("lesson.measured_missing"))
-        return
-    # MEASURES: wired to aeviz.measures once its measure_pair signature is on main.
-    st.caption(t("lesson.measured_missing"))
+    """The sentences that compare the shipped AE and VAE, written from numbers measured on them
+    (``aeviz.measures.comparison_sentences``): never a comparison without a measurement behind it.
+    Measuring takes about half a minute, so it runs when asked, once per server process."""
+    from aeviz.measures import comparison_sentences
+
+    clf = checkpoint_root() / "mnist-classifier"
+    key = tuple((str(p), (p / "model.safetensors").stat().st_mtime) for p in pair.values()) + (
+        str(clf) if (clf / "model.safetensors").exists() else None,)
+    st.markdown(f"**{t('lesson.measured_title')}**")
+    if key not in _measured_keys():
+        if not st.button(t("about.measure"), key="about_measure", icon=":material/straighten:",
+                         help=t("about.measure_help")):
+            return
+        with st.spinner(t("about.measuring")):
+            _measure(key)
+        _measured_keys().add(key)
+    m = _measure(key)
+    for sentence in comparison_sentences(current_language(), "AE", m["AE"], "VAE", m["VAE"]):
+        st.markdown(f"- {sentence}")
 
 
 def page() -> None:

@@ -49,8 +49,14 @@ STEPS: tuple[Step, ...] = (
     ), (("explorer", "explorer", {"dataset": "mnist"}),
         ("studio", "studio_beta", {"s_mode": "vae", "s_beta": 4.0, "s_epochs": 5}))),
     Step("measures", (
-        r"\text{@continuity@} = \operatorname{mean}_{(a, b)} \; \tfrac{1}{784} \big\| d(z_a) - d(z_b) \big\|_1",
-        r"\text{@completeness@} = \Pr_{z \sim \mathcal{N}(0, I)} \big[\, \max_k p_{\mathrm{clf}}(k \mid d(z)) \ge c \,\big]",
+        # aeviz/measures.py: s = the codes' median nearest-neighbour spacing, G = a 64 x 64 grid over
+        # the box of the central 98 % of codes, Delta_t = mean |pixel change| of step t on a 20-point
+        # path, f = the reference classifier's features, r_3 = distance to the 3rd nearest real image.
+        r"\text{@jumps@} = \operatorname{mean}_{p} \;"
+        r" \frac{\max_t \Delta_t}{\sum_{t=1}^{19} \Delta_t}, \qquad"
+        r" \Delta_t = \tfrac{1}{784} \big\| d(z_{t+1}) - d(z_t) \big\|_1",
+        r"\text{@empty@} = \Pr_{g \in G} \Big[ \min_i \| g - z_i \| > 5\, s \Big]",
+        r"\text{@realism@} = \Pr_{z} \Big[ \exists\, i : \big\| f(d(z)) - f(x_i) \big\| \le r_3(x_i) \Big]",
     ), (("explorer", "explorer", {"dataset": "mnist"}),)),
     Step("sampling", (
         r"z \sim \mathcal{N}(0, I), \qquad x_{\mathrm{new}} = d_\theta(z)",
@@ -85,7 +91,7 @@ def show_step(index: int) -> None:
     st.markdown(t(f"lesson.step.{step.id}.text"))
     for formula in step.formulas:
         # The few words inside formulas are marked @word@ and come from the catalogue.
-        for word in ("continuity", "completeness", "anomaly"):
+        for word in ("jumps", "empty", "realism", "anomaly"):
             formula = formula.replace(f"@{word}@", t(f"lesson.math.{word}"))
         st.latex(formula)
     _links(step)
