@@ -37,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--device", default="auto", help="auto (cuda, then mps, then cpu), cpu, cuda, mps")
     t.add_argument("--no-download", action="store_true", help="never try the network for data")
     t.add_argument("--out", required=True, help="checkpoint folder to write")
+    w = sub.add_parser("sweep", help="train the AE | VAE pair with several seeds, ship the median-seed pair")
+    w.add_argument("--dataset", default="mnist", help=f"one of {', '.join(DATASETS)}")
+    w.add_argument("--seeds", type=int, default=5, help="how many seeds (0 .. N-1)")
+    w.add_argument("--epochs", type=int, default=100)
+    w.add_argument("--workdir", required=True, help="where each seed's models are kept (a rerun resumes)")
+    w.add_argument("--out", default="checkpoints", help="checkpoint root that receives <dataset>-ae / -vae")
+    w.add_argument("--no-download", action="store_true")
     e = sub.add_parser("evaluate", help="print a checkpoint's test metrics as one JSON line")
     e.add_argument("folder")
     e.add_argument("--no-download", action="store_true")
@@ -95,22 +102,61 @@ def _train(args) -> dict:
     return {**summary, **metrics, "out": args.out}
 
 
+def _sweep(args) -> dict:
+    from pathlib import Path
+
+    from .checkpoints import load_model
+    from .data import load_dataset
+    from .sweep import run_sweep
+
+    if args.seeds < 1:
+        raise ValueError("--seeds must be at least 1")
+    dataset = load_dataset(args.dataset, allow_download=not args.no_download)
+    print(f"data: {dataset.describe()}", file=sys.stderr)
+    classifier_dir = Path(args.out) / f"{args.dataset}-classifier"
+    classifier = load_model(classifier_dir).eval() if classifier_dir.is_dir() else None
+
+    def train_one(kind: str, seed: int, folder: Path) -> None:
+        # The pair is trained alike: same loss, optimiser, epochs, batch, data and seed.
+        out = _train(_parser().parse_args([
+            "train", "--model", kind, "--dataset", args.dataset, "--epochs", str(args.epochs),
+            "--seed", str(seed), "--out", str(folder), *(["--no-download"] if args.no_download else [])]))
+        print(json.dumps(out), file=sys.stderr)
+
+    record = run_sweep(dataset, list(range(args.seeds)), args.workdir, args.out, train_one, classifier)
+    return {"chosen_seed": record["chosen_seed"], "spread": record["spread"]}
+
+
 def _evaluate(args) -> dict:
     from .analysis import evaluate
     from .checkpoints import load_model
     from .data import load_dataset
 
-    model = load_model(args.folder)
+    from pathlib import Path
+
+    from .analysis import encode_all
+    from .measures import measure_model
+
+    model = load_model(args.folder).eval()
     dataset = load_dataset(model.config["dataset"], allow_download=not args.no_download)
     print(f"data: {dataset.describe()}", file=sys.stderr)
-    return {"checkpoint": args.folder, "kind": model.config["kind"], "dataset": dataset.name,
-            "data_source": dataset.source, **evaluate(model, dataset)}
+    out = {"checkpoint": args.folder, "kind": model.config["kind"], "dataset": dataset.name,
+           "data_source": dataset.source, **evaluate(model, dataset)}
+    if model.config["kind"] != "classifier" and model.config.get("latent_dim") == 2:
+        # The map measures the explorer shows; realism needs the dataset's reference classifier.
+        sibling = Path(args.folder).resolve().parent / f"{dataset.name}-classifier"
+        classifier = load_model(sibling).eval() if sibling.is_dir() else None
+        images = dataset.images("test")
+        m = measure_model(model, encode_all(model, images), images[:, 0].numpy(), classifier)
+        out["measures"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.to_dict().items()
+                           if k != "box"}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        out = _train(args) if args.command == "train" else _evaluate(args)
+        out = {"train": _train, "sweep": _sweep, "evaluate": _evaluate}[args.command](args)
     except (ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

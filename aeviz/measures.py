@@ -255,3 +255,52 @@ def comparison_sentences(lang: str, left: str, a: MapMeasures, right: str, b: Ma
         key = "realism_both" if min(ra, rb) >= 0.5 else "realism_differ"
         out.append(tr(key, left=left, right=right, a=_pct(ra), b=_pct(rb)))
     return out
+
+
+# Training settings that must match for a pair to count as "trained alike" (beta only matters to a VAE).
+ALIKE_FIELDS = ("epochs", "batch_size", "lr", "weight_decay", "recon_loss", "noise_std", "seed")
+
+
+def pair_sentences(lang: str, left: str, a: dict, right: str, b: dict) -> list[str]:
+    """What two checkpoints are, from their configs: trained alike or not, and how they differ."""
+    def tr(key, **values):
+        return translate(lang, f"measures.pair.{key}", **values)
+
+    out = []
+    ta, tb = a.get("training", {}), b.get("training", {})
+    differ = [f for f in ALIKE_FIELDS if ta.get(f) != tb.get(f)]
+    for f in ("arch", "hidden", "latent_dim"):
+        if a.get(f) != b.get(f):
+            differ.append(f)
+    if a.get("data", {}).get("source") != b.get("data", {}).get("source"):
+        differ.append("data")
+    widths = " → ".join(str(w) for w in [784, *a.get("hidden", []), a.get("latent_dim", 2)])
+    if not differ:
+        out.append(tr("alike", widths=widths, epochs=ta.get("epochs"), batch=ta.get("batch_size"),
+                      lr=ta.get("lr"), recon=ta.get("recon_loss", "?").upper(), seed=ta.get("seed")))
+        if {a.get("kind"), b.get("kind")} == {"ae", "vae"}:
+            out.append(tr("only_difference"))
+    else:
+        fields = ", ".join(translate(lang, f"measures.field.{f}") for f in differ)
+        out.append(tr("not_alike", left=left, right=right, fields=fields))
+    for name, cfg, t in ((left, a, ta), (right, b, tb)):
+        if cfg.get("kind") == "ae" and (t.get("noise_std") or t.get("weight_decay")):
+            out.append(tr("regularised", name=name, noise=t.get("noise_std", 0), wd=t.get("weight_decay", 0)))
+    return out
+
+
+def seed_sentences(lang: str, sweep: dict) -> list[str]:
+    """The spread over the seeds a pair was trained with, and which seed was shipped."""
+    def tr(key, **values):
+        return translate(lang, f"measures.seeds.{key}", **values)
+
+    runs = sweep.get("runs", [])
+    if len(runs) < 2:
+        return [tr("once")]
+    ae = [r["ae"]["empty_area"] for r in runs]
+    vae = [r["vae"]["empty_area"] for r in runs]
+    out = [tr("spread", n=len(runs), ae_lo=_pct(min(ae)), ae_hi=_pct(max(ae)), vae_lo=_pct(min(vae)),
+              vae_hi=_pct(max(vae)), seed=sweep.get("chosen_seed"))]
+    ae_width, vae_width = max(ae) - min(ae), max(vae) - min(vae)
+    out.append(tr("ae_varies" if ae_width > 2 * max(vae_width, 0.01) else "both_vary"))
+    return out

@@ -53,26 +53,41 @@ def axis_range_for(codes: np.ndarray, quantile: float = 0.005, pad: float = 0.1)
 # The explorer's figures.
 # ---------------------------------------------------------------------------------------------
 
+# Overlay shadings (value 0 -> 1); transparent at 0 so the points stay readable.
+OVERLAY_SCALES = {
+    "empty": [[0.0, "rgba(255,255,255,0)"], [0.5, "rgba(255,255,255,0)"], [0.5, "rgba(90,90,90,0.45)"],
+              [1.0, "rgba(90,90,90,0.45)"]],
+    "stretch": [[0.0, "rgba(255,255,255,0)"], [0.25, "rgba(253,174,97,0.35)"], [0.6, "rgba(215,48,39,0.6)"],
+                [1.0, "rgba(120,0,20,0.8)"]],
+    "doubt": [[0.0, "rgba(255,255,255,0)"], [0.5, "rgba(170,170,170,0.45)"], [1.0, "rgba(60,60,60,0.75)"]],
+}
+
+
 def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range,
                  title: str = "", height: int = 520, background: dict | None = None,
-                 marker_size: int = 5) -> go.Figure:
+                 legend_title: str = "", marker_size: int = 5) -> go.Figure:
     """The clickable latent map: the class-coloured scatter of ``latent_scatter`` and an optional
-    gap-map background (the first trace). ``layout.clickanywhere`` makes plotly report the exact
-    data coordinates of a click on empty space too (``plotly_click`` with ``xvals``/``yvals``);
-    data traces carry their row in ``customdata``. Deterministic for the same inputs: Streamlit
-    keeps the chart (and its zoom) across reruns only while the figure is unchanged.
+    overlay (the first trace). ``layout.clickanywhere`` makes plotly report the exact data
+    coordinates of a click on empty space too (``plotly_click`` with ``xvals``/``yvals``); data
+    traces carry their row in ``customdata``. Deterministic for the same inputs: Streamlit keeps
+    the chart (and its zoom) across reruns only while the figure is unchanged.
 
-    ``background``: ``{"x": (nx,), "y": (ny,), "z": (ny, nx) in [0, 1], "name": str}``, drawn as a
-    grey heatmap where 1 (a hole) is darkest."""
+    ``background``: ``{"x": (nx,), "y": (ny,), "z": (ny, nx) in [0, 1], "kind": "empty" | "stretch" |
+    "doubt"}``, shaded by that kind's colour scale under the points; ``legend_title`` says what the
+    shading means, under the plot."""
     fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height,
                          marker_size=marker_size)
     if background is not None:
         fig.add_trace(go.Heatmap(
             x=background["x"], y=background["y"], z=background["z"], zmin=0, zmax=1,
-            colorscale=[[0.0, "rgba(255,255,255,0)"], [0.5, "rgba(170,170,170,0.45)"], [1.0, "rgba(60,60,60,0.75)"]],
-            showscale=False, hoverinfo="skip", name=background.get("name", "gap map"), showlegend=False))
-        # Put the background first so it is drawn under the points.
+            colorscale=OVERLAY_SCALES[background["kind"]], showscale=False, hoverinfo="skip",
+            name=background["kind"], showlegend=False, zsmooth="best"))
+        # Put the overlay first so it is drawn under the points.
         fig.data = (fig.data[-1],) + tuple(fig.data[:-1])
+    if legend_title:
+        fig.add_annotation(text=legend_title, xref="paper", yref="paper", x=1, y=0, xanchor="right",
+                           yanchor="bottom", showarrow=False, font={"size": 13, "color": "#333"},
+                           bgcolor="rgba(255,255,255,0.8)")
     # The legend sits in one row above the plot, so the plane gets the whole width. clickmode
     # "event" (no selection): a click restyles nothing, so the chart does no work for it.
     fig.update_layout(clickmode="event", clickanywhere=True, hovermode="closest", dragmode="pan",
@@ -115,23 +130,25 @@ def manifold_figure(tiled: np.ndarray, axis_range, title: str = "", height: int 
 
 
 def path_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, path: np.ndarray,
-             title: str = "", height: int = 420) -> go.Figure:
+             title: str = "", height: int = 420, ends: tuple[str, str] = ("start", "end"),
+             path_name: str = "path") -> go.Figure:
     """The latent scatter with an interpolation path drawn on it: a line from start (○) to end
-    (□) through the decoded steps."""
+    (□) through the decoded steps; ``ends`` and ``path_name`` label them (in the page's language)."""
     fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height, marker_size=4)
     fig.update_traces(marker={"opacity": 0.45})
-    fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path",
+    fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=path_name,
                              line={"color": "#111111", "width": 3}, marker={"size": 7, "color": "#111111"},
                              hovertemplate="step %{pointNumber}<br>z=(%{x:.2f}, %{y:.2f})<extra></extra>"))
     fig.add_trace(go.Scatter(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", name="ends",
-                             text=["start", "end"], textposition="top center", showlegend=False,
+                             text=list(ends), textposition="top center", showlegend=False,
                              marker={"size": 14, "symbol": ["circle-open", "square-open"], "color": "#111111",
                                      "line": {"width": 3}}, hoverinfo="skip"))
     fig.update_layout(font={"size": 14})
     return fig
 
 
-def step_change_figure(series: dict[str, np.ndarray], height: int = 300) -> go.Figure:
+def step_change_figure(series: dict[str, np.ndarray], height: int = 300, x_title: str = "step",
+                       y_title: str = "mean |pixel change|") -> go.Figure:
     """Pixel change per interpolation step, one line per model: a jump through a gap is a spike."""
     colors = {"AE": "#e15759", "VAE": "#4e79a7"}
     fig = go.Figure()
@@ -139,6 +156,6 @@ def step_change_figure(series: dict[str, np.ndarray], height: int = 300) -> go.F
         fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers", name=name,
                                  line={"width": 3, "color": colors.get(name.split()[0])}))
     fig.update_layout(height=height, margin={"l": 50, "r": 10, "t": 30, "b": 40}, font={"size": 14},
-                      xaxis={"title": "step", "dtick": 1}, yaxis={"title": "mean |pixel change|", "rangemode": "tozero"},
+                      xaxis={"title": x_title, "dtick": 1}, yaxis={"title": y_title, "rangemode": "tozero"},
                       plot_bgcolor="white", legend={"orientation": "h", "y": 1.12})
     return fig

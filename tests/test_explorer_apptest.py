@@ -45,8 +45,37 @@ def test_explorer_is_the_landing_page_and_shows_both_maps(app):
     spec = json.loads(charts[0].proto.spec)
     assert spec["layout"]["clickanywhere"] is True  # exact clicks on empty space too
     assert sum(_length(t["x"]) for t in spec["data"]) >= 2000  # every test image of the sample
-    assert any("Continuity" in m.label for m in at.metric)
     assert _html(at, "Click anywhere on the map")
+
+
+def test_the_measures_of_both_maps_have_a_meaning_and_a_definition(app):
+    at = app.run()
+    assert not at.exception
+    names = [m for m in at.markdown if m.value in ("Empty area", "Jumps", "Decoder stretch")]
+    assert len(names) == 3 and all(m.proto.help for m in names)  # the "?" with the exact definition
+    assert any("where no test image was encoded" in c.value for c in at.caption)  # the one-line meaning
+    truth = [m.value for m in at.markdown if "central region" in m.value]
+    assert truth, "the comparison of the two maps is missing"
+    assert "%" in truth[0]  # written from the measured values
+
+
+@pytest.mark.parametrize("overlay", ["empty", "stretch", "doubt"])
+def test_each_overlay_draws_on_both_maps(app, overlay):
+    at = app.run()
+    at.segmented_control(key="explorer_overlay").set_value(overlay).run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")[:2]]
+    assert all(s["data"][0]["type"] == "heatmap" for s in specs)
+
+
+def test_the_page_speaks_vietnamese(app):
+    at = app.run()
+    at.session_state["lang"] = "vi"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Khám phá không gian tiềm ẩn")
+    assert any("Vùng trống" == m.value for m in at.markdown)
+    assert any("vùng trung tâm" in m.value for m in at.markdown)
 
 
 def test_a_simulated_click_sets_the_decoded_image(app):
@@ -81,6 +110,7 @@ def test_the_explorer_says_so_when_a_dataset_has_no_checkpoints(tmp_path, monkey
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("No MNIST checkpoints" in w.value for w in at.warning)
+    assert not at.error
 
 
 def test_a_dataset_without_its_pair_gets_a_clear_message(app):
@@ -92,9 +122,9 @@ def test_a_dataset_without_its_pair_gets_a_clear_message(app):
     assert any("Fashion-MNIST" in m for m in messages) or len(at.get("plotly_chart")) >= 2, messages
 
 
-@pytest.mark.parametrize("section, text", [("Manifold grid", "Decode an evenly spaced"),
-                                           ("Interpolation", "Walk the straight line"),
-                                           ("Prior samples", "Draw z at random from N(0, I)")])
+@pytest.mark.parametrize("section, text", [("manifold", "Decode an evenly spaced"),
+                                           ("interpolation", "Walk the straight line"),
+                                           ("sampling", "Sampling is defined for the VAE")])
 def test_each_section_below_the_maps_runs(app, section, text):
     at = app.run()
     at.session_state["explorer_section"] = section

@@ -116,3 +116,30 @@ def test_sentences_on_jumps_and_stretch_change_with_values():
     assert "0.110" in a[1] and "0.080" in a[1] and "jumps" in a[1]
     assert "about as evenly" in b[1] and "about as unevenly" in b[2]
     assert "30×" in a[2] and "8×" in a[2]
+
+
+def _cfg(kind, **training):
+    base = {"epochs": 100, "batch_size": 128, "lr": 0.001, "weight_decay": 0.0, "recon_loss": "bce",
+            "noise_std": 0.0, "seed": 0}
+    return {"kind": kind, "arch": "mlp", "hidden": [128, 64, 12], "latent_dim": 2,
+            "data": {"source": "bundled-sample"}, "training": {**base, **training}}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_pair_sentences_say_whether_a_pair_was_trained_alike(lang):
+    alike = m.pair_sentences(lang, "AE", _cfg("ae"), "VAE", _cfg("vae", beta=1.0))
+    assert len(alike) == 2 and "784 → 128 → 64 → 12 → 2" in alike[0]
+    denoising = m.pair_sentences(lang, "AE", _cfg("ae", noise_std=0.2, weight_decay=1e-5), "VAE", _cfg("vae"))
+    assert len(denoising) == 2 and "0.2" in denoising[1]
+    assert denoising[0] != alike[0]
+
+
+def test_seed_sentences_follow_the_spread():
+    def run(ae, vae):
+        return {"ae": {"empty_area": ae}, "vae": {"empty_area": vae}}
+    varied = m.seed_sentences("en", {"runs": [run(0.37, 0.23), run(0.69, 0.25), run(0.5, 0.24)], "chosen_seed": 2})
+    assert "37 %" in varied[0] and "69 %" in varied[0] and "seed 2" in varied[0]
+    assert "AE's map changes shape" in varied[1]
+    steady = m.seed_sentences("en", {"runs": [run(0.50, 0.20), run(0.52, 0.30)], "chosen_seed": 0})
+    assert "similar amount" in steady[1]
+    assert "one seed only" in m.seed_sentences("en", {"runs": [run(0.5, 0.2)]})[0]

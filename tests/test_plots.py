@@ -1,5 +1,6 @@
 """Figure builders: fixed axes, deterministic output, clicks anywhere."""
 import numpy as np
+import pytest
 
 from aeviz import analysis, plots
 
@@ -11,12 +12,14 @@ def _codes(n=200, seed=0):
     return rng.normal(size=(n, 2)).astype(np.float32), rng.integers(0, 10, n)
 
 
-def test_explorer_map_layers_and_click_settings():
+@pytest.mark.parametrize("kind", ["empty", "stretch", "doubt"])
+def test_explorer_map_layers_and_click_settings(kind):
     codes, labels = _codes()
     r = plots.axis_range_for(codes)
-    bg = {"x": np.linspace(r[0], r[1], 5), "y": np.linspace(r[2], r[3], 5), "z": np.zeros((5, 5)), "name": "gap"}
-    fig = plots.explorer_map(codes, labels, NAMES, r, title="AE", background=bg)
+    bg = {"x": np.linspace(r[0], r[1], 5), "y": np.linspace(r[2], r[3], 5), "z": np.zeros((5, 5)), "kind": kind}
+    fig = plots.explorer_map(codes, labels, NAMES, r, title="AE", background=bg, legend_title="what it means")
     assert fig.data[0].type == "heatmap" and fig.data[0].hoverinfo == "skip"
+    assert fig.layout.annotations[0].text == "what it means"
     data_traces = fig.data[1:]
     assert len(data_traces) == 10
     # Exact clicks anywhere, and no selection: a click restyles nothing in the chart.

@@ -12,15 +12,15 @@ import numpy as np
 import streamlit as st
 import torch
 
-from aeviz import analysis, plots
+from aeviz import analysis, measures, plots
+from aeviz.i18n import translate
 from aeviz.checkpoints import read_config
 from aeviz.ui.state import checkpoint_root, checkpoints_for, get_dataset, get_model
 
 MAP_SIZE = 3000  # at most this many test images per map (Fashion-MNIST has 10,000)
 SUBSET_SEED = 0
-GAP_N = 48  # gap-map cells per axis
-METRIC_GRID_N = 20
-PRIOR_N = 1000
+OVERLAY_N = 64  # overlay cells per axis
+MAP_HEIGHT = 600  # px: a projector at the back of a room still reads it
 CONFIDENT = 0.9
 
 
@@ -104,26 +104,66 @@ def map_data(path: str, mtime: float, dataset: str) -> dict:
     return {"codes": codes, "axis_range": axis_range}
 
 
-@st.cache_resource(show_spinner="Shading the gap map…")
-def gap_background(path: str, mtime: float, dataset: str) -> dict:
-    """Where on the plane decoded images look unlike any data (1 = a hole), on a GAP_N grid."""
-    d = map_data(path, mtime, dataset)
-    x0, x1, y0, y1 = d["axis_range"]
-    xs, ys = np.linspace(x0, x1, GAP_N), np.linspace(y0, y1, GAP_N)
-    gx, gy = np.meshgrid(xs, ys)
-    decoded = analysis.decode_all(get_model(path), np.stack([gx.ravel(), gy.ravel()], 1))
-    scores, name = analysis.gap_scores(decoded, get_classifier(dataset), test_subset(dataset)["images"])
-    return {"x": xs, "y": ys, "z": scores.reshape(GAP_N, GAP_N), "name": name}
+OVERLAYS = ("none", "empty", "stretch", "doubt")
 
 
 @st.cache_resource(show_spinner=False)
-def map_figure(path: str, mtime: float, dataset: str, title: str, gap: bool):
-    """The map figure, built once per process and shared read-only: rebuilding it on every run
-    costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
+def overlay_background(path: str, mtime: float, dataset: str, overlay: str) -> dict | None:
+    """An OVERLAY_N x OVERLAY_N shading of the map's own axes, values in [0, 1] (1 = darkest /
+    hottest), or None (no overlay, or classifier doubt without a classifier):
+    ``empty``: 1 where the nearest test code is more than 5 code spacings away;
+    ``stretch``: log10(decoder stretch / its median over the central box), clipped to [0, 2] / 2;
+    ``doubt``: 1 - the reference classifier's confidence in the decoded image."""
+    if overlay == "none":
+        return None
+    d = map_data(path, mtime, dataset)
+    codes = d["codes"]
+    x0, x1, y0, y1 = d["axis_range"]
+    xs, ys = np.linspace(x0, x1, OVERLAY_N), np.linspace(y0, y1, OVERLAY_N)
+    grid = np.stack(np.meshgrid(xs, ys), -1).astype(np.float32)  # (ny, nx, 2), row 0 at y0
+    if overlay == "empty":
+        z = (measures.emptiness(grid, codes) > measures.EMPTY_FACTOR).astype(np.float32)
+    elif overlay == "stretch":
+        model = get_model(path)
+        stretch = measures.decoder_stretch(model.decode, grid, scale=codes.std(0))
+        central = measures.decoder_stretch(model.decode, measures.box_grid(measures.central_box(codes), 32),
+                                           scale=codes.std(0))
+        z = np.clip(np.log10(np.maximum(stretch, 1e-12) / np.median(central)), 0, 2) / 2
+    elif overlay == "doubt":
+        classifier = get_classifier(dataset)
+        if classifier is None:
+            return None
+        decoded = analysis.decode_all(get_model(path), grid.reshape(-1, 2))
+        z = (1.0 - analysis.classify(classifier, decoded).max(axis=1)).reshape(OVERLAY_N, OVERLAY_N)
+    else:
+        raise ValueError(f"unknown overlay {overlay!r}")
+    return {"x": xs, "y": ys, "z": z, "kind": overlay}
+
+
+@st.cache_resource(show_spinner=False)
+def real_features(dataset: str) -> np.ndarray | None:
+    """The reference classifier's features of the shown test images (realism is judged against them)."""
+    classifier = get_classifier(dataset)
+    return None if classifier is None else measures._features(classifier, test_subset(dataset)["images"])
+
+
+@st.cache_resource(show_spinner=False)
+def map_measures(path: str, mtime: float, dataset: str, classifier_mtime: float) -> measures.MapMeasures:
+    """Every measure of one loaded checkpoint, on the test images its map shows (cached per process:
+    a few seconds once, then free for every visitor)."""
+    return measures.measure_model(get_model(path), map_data(path, mtime, dataset)["codes"],
+                                  test_subset(dataset)["images"], get_classifier(dataset))
+
+
+@st.cache_resource(show_spinner=False)
+def map_figure(path: str, mtime: float, dataset: str, overlay: str, lang: str):
+    """The map figure, built once per process, overlay and language, and shared read-only: rebuilding
+    it on every run costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
     d, sub = map_data(path, mtime, dataset), test_subset(dataset)
-    background = gap_background(path, mtime, dataset) if gap else None
+    legend = translate(lang, f"measures.overlay.{overlay}_legend") if overlay != "none" else ""
     return plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"],
-                              title=title, background=background)
+                              background=overlay_background(path, mtime, dataset, overlay),
+                              legend_title=legend, height=MAP_HEIGHT)
 
 
 @torch.inference_mode()
@@ -171,23 +211,6 @@ def manifold(path: str, mtime: float, dataset: str, n: int, icdf: bool) -> dict:
         ticks = None
     decoded = analysis.decode_all(get_model(path), z.reshape(-1, 2))
     return {"tiled": analysis.tile_images(decoded, n, n), "axis_range": axis_range, "ticks": ticks}
-
-
-@st.cache_data(show_spinner="Measuring continuity and completeness…", max_entries=32)
-def metrics(path: str, mtime: float, dataset: str, classifier_mtime: float) -> dict:
-    """Continuity over a METRIC_GRID_N grid on the map's axes; completeness of PRIOR_N prior
-    samples judged by the reference classifier (None without one)."""
-    model = get_model(path)
-    axis_range = map_data(path, mtime, dataset)["axis_range"]
-    grid = analysis.grid_points(axis_range, METRIC_GRID_N)
-    decoded = analysis.decode_all(model, grid.reshape(-1, 2)).reshape(METRIC_GRID_N, METRIC_GRID_N, 28, 28)
-    out = {"continuity": analysis.continuity(decoded), "completeness": None, "nearest": None}
-    samples = analysis.decode_all(model, analysis.prior_samples(PRIOR_N, seed=1))
-    classifier = get_classifier(dataset)
-    if classifier is not None:
-        out["completeness"] = analysis.completeness(analysis.classify(classifier, samples), CONFIDENT)
-    out["nearest"] = float(np.median(analysis.nearest_distance(samples, test_subset(dataset)["images"])))
-    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -17,9 +17,11 @@ import streamlit as st
 from aeviz.ui import explorer_data as data
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.hover import hover_preview
+from aeviz.ui.lang import current_language, t
 from aeviz.ui.state import get_model
 
 WEB = Path(__file__).with_name("web")  # the browser code
+DECODED_PX = 180  # the decoded image's width: readable from the back of a classroom
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -54,26 +56,26 @@ def _remember(slot: str, pane: Pane, dataset: str) -> None:
     clicks[:] = (clicks + [z])[-2:]
 
 
-def map_chart(slot: str, pane: Pane, dataset: str, gap: bool) -> None:
+def map_chart(slot: str, pane: Pane, dataset: str, overlay: str) -> None:
     """The map, in the page body: a click does not rerun it, so it keeps its zoom and costs nothing."""
-    side = "Autoencoder (AE)" if slot == "ae" else "Variational autoencoder (VAE)"
-    st.markdown(f"#### {side}: `{pane.name}`")
+    st.markdown(f"#### {t(f'kinds.long.{pane.kind}')}: `{pane.name}`")
     data.map_data(pane.path, pane.mtime, dataset)  # raises ValueError for an unreadable checkpoint
-    st.plotly_chart(data.map_figure(pane.path, pane.mtime, dataset, "", gap), key=f"latent_{slot}",
-                    config=CHART_CONFIG, theme=None)
+    st.plotly_chart(data.map_figure(pane.path, pane.mtime, dataset, overlay, current_language()),
+                    key=f"latent_{slot}", config=CHART_CONFIG, theme=None)
 
 
 def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
     with st.container(key=f"decoded_{slot}"):
         if click is None:
-            st.html('<div style="font-size:1.05rem;color:#555;padding:8px 0">Click anywhere on the map: '
-                    'on a point or on empty space. The decoder turns that z into an image here.</div>')
+            st.html(f'<div style="font-size:1.05rem;color:#555;padding:8px 0">{t("explorer.click_prompt")}</div>')
             return
         image = data.decode_one(pane.path, click["z"])
         z = click["z"]
-        where = f"test image #{click['row']}" if click["row"] is not None else "empty space · exact click"
-        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px">decoded by <b>{pane.name}</b></div>'
-                f'{data.img_tag(image, title="decoded image")}'
+        where = (t("explorer.where_row", row=click["row"]) if click["row"] is not None
+                 else t("explorer.where_empty"))
+        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px">'
+                f'{t("explorer.decoded_by", name=pane.name)}</div>'
+                f'{data.img_tag(image, width=f"{DECODED_PX}px", title=t("explorer.decoded_image"))}'
                 f'<div class="aeviz-z" style="font:600 1.1rem monospace;margin-top:6px;white-space:nowrap">'
                 f'z = ({z[0]:.2f}, {z[1]:.2f})</div>'
                 f'<div style="font-size:0.9rem;color:#555">{where}</div>')
@@ -83,27 +85,27 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
     """original | reconstruction by each pane's model, for test image ``row``; returns the codes."""
     sub = data.test_subset(dataset)
     image = sub["images"][row]
-    codes, cells = {}, [("original", image)]
+    codes, cells = {}, [(t("explorer.original"), image)]
     for s in ("ae", "vae"):
         p = panes.get(s)
         if p is not None:
             codes[s], recon = data.reconstruct(p.path, image)
-            cells.append((s.upper(), recon))
+            cells.append((t(f"kinds.short.{p.kind}"), recon))
     label = sub["class_names"][int(sub["labels"][row])]
-    html = "".join(f'<div style="flex:1;min-width:0;text-align:center;font-size:0.85rem">{data.img_tag(im, title=t)}'
-                   f'<div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{t}</div></div>'
-                   for t, im in cells)
+    html = "".join(f'<div style="flex:1;min-width:0;text-align:center;font-size:0.85rem">{data.img_tag(im, title=name)}'
+                   f'<div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">{name}</div></div>'
+                   for name, im in cells)
     with st.container(key=f"compare_{slot}"):
-        st.html(f'<div style="font-size:0.95rem;margin:8px 0 4px"><b>Test image #{row}</b> · class “{label}”: '
-                f'original | reconstructions</div><div style="display:flex;gap:6px">{html}</div>')
+        st.html(f'<div style="font-size:0.95rem;margin:8px 0 4px">{t("explorer.compare_head", row=row, label=label)}'
+                f'</div><div style="display:flex;gap:6px;max-width:{3 * DECODED_PX}px">{html}</div>')
     return codes
 
 
 @st.fragment
-def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, gap: bool) -> None:
+def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, overlay: str) -> None:
     """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
-    # `figure` changes with the chart (another checkpoint, the gap map): the listener hooks the new one.
-    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "figure": f"{pane.path}|{gap}"},
+    # `figure` changes with the chart (another checkpoint, an overlay): the listener hooks the new one.
+    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "figure": f"{pane.path}|{overlay}"},
               on_click_change=lambda: _remember(slot, pane, dataset))
     click = st.session_state.get(click_key(slot))
     _decoded_panel(slot, pane, click)
@@ -111,7 +113,7 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
         return
     _mark(key=f"explorer_mark_self_{slot}", data={
         "target": f"latent_{slot}", "name": "click", "css": "aeviz-click", "color": "#111111",
-        "x": click["z"][0], "y": click["z"][1], "label": "", "figure": f"{pane.path}|{gap}"})
+        "x": click["z"][0], "y": click["z"][1], "label": "", "figure": f"{pane.path}|{overlay}"})
     other_slot = "vae" if slot == "ae" else "ae"
     other = panes.get(other_slot)
     if click["row"] is not None:
