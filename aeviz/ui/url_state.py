@@ -90,6 +90,27 @@ def bind(name: str, key: str, kind: Callable | type = str, *, choices=None, boun
     return st.session_state.get(key)
 
 
+def bind_value(name: str, key: str, parse_text: Callable[[str], Any], dump_value: Callable[[Any], str | None]) -> Any:
+    """``bind`` for a session value that is no widget (e.g. a map's last click, a dict): the same
+    rules, with the page's own ``parse_text`` (None = invalid) and ``dump_value``."""
+    synced = st.session_state.setdefault(SYNCED, {})
+    url = st.query_params.get(name)
+    if url is not None and url != synced.get(name):
+        value = parse_text(url)
+        if value is not None:
+            st.session_state[key] = value
+        synced[name] = url
+        return st.session_state.get(key)
+    text = dump_value(st.session_state[key]) if st.session_state.get(key) is not None else None
+    if text is None:
+        if url is not None and key in st.session_state:
+            del st.query_params[name]
+    elif url != text:
+        st.query_params[name] = text
+    synced[name] = text
+    return st.session_state.get(key)
+
+
 def set_param(name: str, value: Any) -> None:
     """Write one value into the URL (and remember it as synced): for state that is no widget."""
     text = dump(value)
@@ -148,8 +169,17 @@ PRESENT_CSS = """
 [data-testid="stMain"] { font-size: 1.2rem; }
 [data-testid="stImage"] img { min-width: min(100%, 420px); image-rendering: pixelated; }
 .aeviz-hover canvas { width: 240px !important; height: 240px !important; }
+[class*="st-key-decoded_"] img { width: 260px !important; }
 </style>
 """
+
+
+def hide_in_presentation(*keys: str) -> None:
+    """Presentation mode hides these keyed elements too (a page's settings that are not inside a
+    ``settings_container``)."""
+    if presenting() and keys:
+        rules = ", ".join(f".st-key-{k}" for k in keys)
+        st.html(f"<style>{rules} {{ display: none !important; }}</style>")
 
 
 def _leave_presentation() -> None:

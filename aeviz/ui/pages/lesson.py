@@ -34,7 +34,8 @@ STEPS: tuple[Step, ...] = (
         ("studio", "studio_pair", {"s_mode": "both", "s_epochs": 5}))),
     Step("gaps", (
         r"\min_{\phi, \theta} \; \frac{1}{N} \sum_{n=1}^{N} \mathcal{L}\big(x_n, d_\theta(e_\phi(x_n))\big)",
-    ), (("explorer", "explorer_gap", {"dataset": "mnist", "gap": 1}),)),
+    ), (("explorer", "explorer_gap", {"dataset": "mnist", "overlay": "empty"}),
+        ("explorer", "explorer_grid", {"dataset": "mnist", "section": "manifold"}))),
     Step("pca", (
         r"\min_{W \in \mathbb{R}^{784 \times 2},\; W^\top W = I} \; \big\| X - X W W^\top \big\|_F^2",
         r"\hat{x} = W_d W_e \, x \quad \Rightarrow \quad \operatorname{span}(W_d) = \operatorname{span}(W_{\mathrm{PCA}})",
