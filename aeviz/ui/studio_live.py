@@ -105,7 +105,8 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             shown = rec.metrics["epoch"]
             axes = shared_range([h.latents for h in run.history]) if fixed_axes else None
             title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
-            st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height),
+            st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
+                                       legend_title=t("studio.plots.legend")),
                             key=f"studio_map_{run.kind}", config={"displayModeBar": False})
             if view.done:  # pictures for slides once the run is over (while it runs, they change every second)
                 stem = f"aeviz-studio-{run.kind}-epoch{shown}"

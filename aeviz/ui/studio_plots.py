@@ -54,10 +54,13 @@ def loss_figure(curves: dict[str, np.ndarray], total_steps: int, height: int = 3
 
 
 def latent_map(codes: np.ndarray, labels: np.ndarray, class_names, title: str,
-               axis_range: tuple[float, float, float, float] | None = None, height: int = 420) -> go.Figure:
+               axis_range: tuple[float, float, float, float] | None = None, height: int = 420,
+               legend_title: str = "class") -> go.Figure:
     """The Explorer's map style (``plots.latent_scatter``) for one epoch's snapshot."""
-    return latent_scatter(codes, labels, class_names, axis_range or axis_range_for(codes), title=title,
-                          height=height, marker_size=4)
+    fig = latent_scatter(codes, labels, class_names, axis_range or axis_range_for(codes), title=title,
+                         height=height, marker_size=4)
+    fig.update_layout(legend={"title": {"text": legend_title}})
+    return fig
 
 
 def shared_range(snapshots: list[np.ndarray]) -> tuple[float, float, float, float]:

@@ -137,7 +137,9 @@ def page() -> None:
         st.info(t("about.no_models"))
     for i, step in enumerate(STEPS, start=1):
         st.divider()
-        show_step(i)
-        _miniature(step.id, models)
-        if step.id == "measures" and pair is not None:
-            measured_comparison(pair)
+        def extra(step=step) -> None:
+            _miniature(step.id, models)
+            if step.id == "measures" and pair is not None:
+                measured_comparison(pair)
+
+        show_step(i, extra)

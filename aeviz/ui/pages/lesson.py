@@ -85,8 +85,9 @@ def _links(step: Step) -> None:
         link(page_name, t(f"lesson.link.{label}"), **params)
 
 
-def show_step(index: int) -> None:
-    """Step ``index`` (1-based): its title, text, formulas and links."""
+def show_step(index: int, extra=None) -> None:
+    """Step ``index`` (1-based): its title, text, formulas, ``extra()`` if given (the reading page's
+    live pictures), and links."""
     step = STEPS[index - 1]
     st.subheader(f"{index}. {t(f'lesson.step.{step.id}.title')}")
     st.markdown(t(f"lesson.step.{step.id}.text"))
@@ -95,6 +96,8 @@ def show_step(index: int) -> None:
         for word in ("jumps", "empty", "realism", "anomaly"):
             formula = formula.replace(f"@{word}@", t(f"lesson.math.{word}"))
         st.latex(formula)
+    if extra is not None:
+        extra()
     _links(step)
 
 
