@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from .analysis import encode_all
-from .checkpoints import load_model, read_config
+from .checkpoints import CARD, load_model, model_card, read_config
 from .measures import measure_model
 
 KINDS = ("ae", "vae")
@@ -51,6 +51,7 @@ def _copy_atomically(src: Path, dst: Path) -> None:
     """Replace folder ``dst`` by a copy of ``src``: a reader sees the old pair or the new one."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}-", dir=dst.parent))
     shutil.copytree(src, tmp, dirs_exist_ok=True)
+    (tmp / CARD).write_text(model_card(dst.name, read_config(tmp)))  # the card names the shipped folder
     old = None
     if dst.exists():
         old = dst.with_name(f".{dst.name}-old-{os.getpid()}")

@@ -1,0 +1,51 @@
+"""The explorer's overlays in a real browser: each draws under the points of both maps, the page
+raises nothing, and the maps and decoded image are projector-sized at 1600x1000. Screenshots go to
+test-artifacts/ for a person to look at."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import wait_for_app_idle
+
+pytestmark = pytest.mark.browser
+
+OVERLAY_LABELS = {"empty": "Empty space", "stretch": "Decoder stretch", "doubt": "Classifier doubt"}
+
+
+@pytest.fixture(scope="module")
+def projector(browser, app_server):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_server.url)
+    for slot in ("ae", "vae"):
+        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=90_000)
+    wait_for_app_idle(page, 120_000)
+    yield page, errors
+    context.close()
+
+
+def test_maps_and_decoded_image_are_projector_sized(projector):
+    page, _ = projector
+    for slot in ("ae", "vae"):
+        assert page.locator(f".st-key-latent_{slot}").bounding_box()["width"] >= 560
+    box = page.locator(".st-key-latent_ae .js-plotly-plot .nsewdrag").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    image = page.locator(".st-key-decoded_ae img")
+    image.wait_for(timeout=30_000)
+    assert image.bounding_box()["width"] >= 160
+
+
+@pytest.mark.parametrize("overlay", list(OVERLAY_LABELS))
+def test_each_overlay_draws_on_both_maps(projector, artifacts, overlay):
+    page, errors = projector
+    page.locator(".st-key-explorer_overlay").get_by_text(OVERLAY_LABELS[overlay], exact=True).click()
+    # The overlay is a heatmap drawn as an image layer under the points of each map.
+    for slot in ("ae", "vae"):
+        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .hm image", timeout=90_000)
+    wait_for_app_idle(page, 90_000)
+    assert not page.locator("[data-testid='stException']").count()
+    assert errors == []
+    page.locator(".st-key-latent_ae").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / f"explorer-overlay-{overlay}.png"))
