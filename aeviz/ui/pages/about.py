@@ -11,12 +11,11 @@ import streamlit as st
 import torch
 
 from aeviz.analysis import decode_all, encode_all, interpolate, prior_samples
-from aeviz.data import load_dataset
 from aeviz.ui import url_state
 from aeviz.ui.lang import current_language, t
 from aeviz.ui.nav import link
 from aeviz.ui.pages.lesson import STEPS, show_step
-from aeviz.ui.state import checkpoint_root, get_model
+from aeviz.ui.state import checkpoint_root, get_dataset, get_model
 from aeviz.ui.studio_plots import reconstruction_strip
 
 N_MINI = 8
@@ -29,9 +28,8 @@ def shipped_pair(dataset: str = "mnist") -> dict[str, Path] | None:
     return pair if all((p / "model.safetensors").exists() for p in pair.values()) else None
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _test_images(n: int = N_MINI) -> np.ndarray:
-    ds = load_dataset("mnist", allow_download=False)
+    ds = get_dataset("mnist")
     labels = ds.labels("test").numpy()
     rows = [int(np.flatnonzero(labels == d)[0]) for d in range(n)]  # one of each digit 0..n-1
     return ds.images("test")[torch.as_tensor(rows)][:, 0].numpy()
@@ -81,48 +79,29 @@ def _miniature(step_id: str, models) -> None:
     st.image(image, caption=t(caption, models=_models_text()), output_format="PNG")
 
 
-@st.cache_resource(show_spinner=False)
-def _measured_keys() -> set:
-    """Keys of the measurements this process has made (so the page shows them without asking)."""
-    return set()
+def measured_comparison() -> None:
+    """The sentences that compare the shipped MNIST AE and VAE, written from numbers measured on
+    them (``aeviz.measures``): the Explorer's own measurement of the same checkpoints on the same
+    test images (``explorer_data.map_measures``, cached per process, so a visit to the Explorer, the
+    landing page, has usually made it already)."""
+    from aeviz import measures
+    from aeviz.checkpoints import read_config
+    from aeviz.ui import explorer_data as data
 
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _measure(key: tuple) -> dict:
-    """``measure_model`` on the shipped AE and VAE (``key``: their paths and weight mtimes, and
-    the reference classifier's path): about 15 s each on 2 CPU cores, once per process."""
-    from aeviz.measures import measure_model
-
-    (ae, _), (vae, _), clf = key
-    x = load_dataset("mnist", allow_download=False).images("test")
-    classifier = get_model(clf) if clf else None
-    out = {}
-    for name, path in (("AE", ae), ("VAE", vae)):
-        model = get_model(path)
-        out[name] = measure_model(model, encode_all(model, x), x[:, 0].numpy(), classifier)
-    return out
-
-
-def measured_comparison(pair) -> None:
-    """The sentences that compare the shipped AE and VAE, written from numbers measured on them
-    (``aeviz.measures.comparison_sentences``): never a comparison without a measurement behind it.
-    Measuring takes about half a minute, so it runs when asked, once per server process."""
-    from aeviz.measures import comparison_sentences
-
-    clf = checkpoint_root() / "mnist-classifier"
-    key = tuple((str(p), (p / "model.safetensors").stat().st_mtime) for p in pair.values()) + (
-        str(clf) if (clf / "model.safetensors").exists() else None,)
-    st.markdown(f"**{t('lesson.measured_title')}**")
-    if key not in _measured_keys():
-        if not st.button(t("about.measure"), key="about_measure", icon=":material/straighten:",
-                         help=t("about.measure_help")):
-            return
-        with st.spinner(t("about.measuring")):
-            _measure(key)
-        _measured_keys().add(key)
-    m = _measure(key)
-    for sentence in comparison_sentences(current_language(), "AE", m["AE"], "VAE", m["VAE"]):
-        st.markdown(f"- {sentence}")
+    entries = {e["name"]: e for e in data.list_entries("mnist")}
+    if not {"mnist-ae", "mnist-vae"} <= set(entries):
+        return
+    panes = {s: data.pane_for(s, entries[f"mnist-{s}"]) for s in ("ae", "vae")}
+    cls = data.classifier_path("mnist")
+    with st.spinner(t("about.measuring")):
+        found = {s: data.map_measures(p.path, p.mtime, "mnist", data._mtime(cls) if cls else 0.0)
+                 for s, p in panes.items()}
+    lang = current_language()
+    said = measures.comparison_sentences(lang, "AE", found["ae"], "VAE", found["vae"])
+    said += measures.pair_sentences(lang, "AE", read_config(panes["ae"].path), "VAE", read_config(panes["vae"].path))
+    with st.container(border=True, key="about_measured"):
+        st.markdown(f"**{t('lesson.measured_title')}**")
+        st.markdown("\n".join(f"- {s}" for s in said))
 
 
 def page() -> None:
@@ -140,6 +119,6 @@ def page() -> None:
         def extra(step=step) -> None:
             _miniature(step.id, models)
             if step.id == "measures" and pair is not None:
-                measured_comparison(pair)
+                measured_comparison()
 
         show_step(i, extra)
