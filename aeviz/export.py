@@ -95,8 +95,8 @@ def map_png(codes: np.ndarray, labels: np.ndarray, class_names, axis_range: tupl
 
     if overlays.background is not None:
         bg = np.clip(np.asarray(overlays.background, dtype=np.float32), 0, 1)
-        # White (0) to dark grey (1), half transparent, as the on-screen gap map.
-        shade = (255 - bg * 195).astype(np.uint8)[::-1]  # row 0 is y0 (bottom)
+        # White (0) to mid grey (1), as light as the on-screen overlay, so the points stay readable.
+        shade = (255 - bg * 90).astype(np.uint8)[::-1]  # row 0 is y0 (bottom)
         tile = Image.fromarray(shade, "L").resize((int(right - left), int(bottom - top)), Image.NEAREST)
         img.paste(Image.merge("RGB", (tile, tile, tile)), (int(left), int(top)))
     grid_color = (230, 230, 230)

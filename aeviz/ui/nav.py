@@ -32,4 +32,5 @@ def link(page: str, label: str, icon: str = ":material/arrow_forward:", **params
         st.page_link(pages()[page], label=label, icon=icon, query_params=query)
     except StreamlitAPIException:
         # Outside the router (a page run on its own, as in AppTest): a plain link to the same place.
-        st.markdown(f"[{label}](/{page}?{'&'.join(f'{k}={v}' for k, v in query.items())})")
+        path = "" if page == "explorer" else page  # the default page lives at "/"
+        st.markdown(f"[{label}](/{path}?{'&'.join(f'{k}={v}' for k, v in query.items())})")

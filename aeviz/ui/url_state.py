@@ -10,7 +10,7 @@ widget's key), both ways, and is called before that widget is drawn:
 * otherwise the session's value is written into the URL, so the address bar always names the view
   on screen (and survives Streamlit clearing the query string on a page switch).
 
-The page itself is the URL's path (``/explorer``, ``/studio``, ``/lesson``). Nothing here knows a
+The page itself is the URL's path (``/`` for the Explorer, the default page; ``/studio``, ``/lesson``). Nothing here knows a
 page: each page binds its own names.
 """
 from __future__ import annotations

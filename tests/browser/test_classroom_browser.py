@@ -93,3 +93,42 @@ def test_present_mode_hides_controls(page, app_server, artifacts):
     page.wait_for_function("!location.search.includes('present=1')", timeout=30_000)
     page.wait_for_selector("[data-testid='stSidebar']", state="visible", timeout=30_000)
     assert page.locator(".st-key-aeviz_settings_lesson_picker").is_visible()
+
+
+def test_explorer_link_export_and_presentation(browser, app_server, artifacts):
+    """An Explorer link with a click and an overlay opens that view; its map exports as a PNG of
+    twice the screen size and its codes as a CSV with one row per shown test image; presentation
+    mode hides the settings."""
+    import csv
+    import io
+
+    from PIL import Image
+
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = ctx.new_page()
+    goto(page, f"{app_server.url}/?lang=vi&overlay=empty&c_ae=2.0000_-3.0000", ".st-key-explorer_png_ae")
+    page.wait_for_selector(".st-key-decoded_ae .aeviz-z", timeout=60_000)
+    assert "z = (2.00, -3.00)" in page.locator(".st-key-decoded_ae").inner_text()
+    wait_for_app_idle(page)
+    n = page.locator(".st-key-explorer_png_ae button:visible").count()
+    with page.expect_download(timeout=60_000) as dl:
+        page.locator(".st-key-explorer_png_ae button:visible").first.click()
+    img = Image.open(io.BytesIO(open(dl.value.path(), "rb").read()))
+    assert img.format == "PNG" and img.size == (1280, 1040)
+    img.save(artifacts / "export-map-ae.png")
+    with page.expect_download(timeout=60_000) as dl:
+        page.locator(".st-key-explorer_csv_ae button:visible").first.click()
+    rows = list(csv.reader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))
+    from aeviz.data import load_dataset
+    from aeviz.ui.explorer_data import MAP_SIZE
+
+    shown = min(MAP_SIZE, len(load_dataset("mnist", allow_download=False).test_labels))  # the map's images
+    assert rows[0] == ["index", "label", "class", "z1", "z2"] and len(rows) == 1 + shown, (len(rows), shown)
+    page.screenshot(path=str(artifacts / "vi-explorer-link.png"))
+    assert n == 1, f"{n} map export buttons on the page"
+    goto(page, f"{app_server.url}/?lang=vi&present=1", ".st-key-latent_ae")
+    page.wait_for_selector(".st-key-explorer_overlay", state="hidden", timeout=10_000)
+    assert not page.locator(".st-key-explorer_checkpoints").is_visible()
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    page.screenshot(path=str(artifacts / "present-explorer.png"))
+    ctx.close()
