@@ -5,6 +5,9 @@ Python sends each decoder once per model as raw float32 bytes plus a JSON descri
 layers (``aeviz/decoder_export.py``); ``web/hover.js`` mirrors the forward pass,
 listens to the pointer over the plotly chart whose ``key`` it is given, and draws a 28x28 canvas.
 A click pins z there and is reported back: ``hover_preview`` returns it on the run that follows.
+On a touch screen a finger dragged over the map decodes the same way and a tap pins z; with "same
+z in both" on, a click or tap pins the other preview to the same z too. The preview's words come
+from the catalogue (``common.hover.*``), sent with the decoder's description.
 
 Use, next to each map (``st.plotly_chart(..., key="latent_ae")``)::
 

@@ -129,3 +129,17 @@ def test_mouse_click_moves_the_partner_preview_too(page, demo_url):
     page.mouse.move(5, 5)
     page.wait_for_timeout(100)
     assert page.evaluate("aevizHover.info('hover_vae').z") == ae["pinned"]
+
+
+@pytest.mark.parametrize("path", ["", "studio", "lesson", "about"])
+def test_pages_fit_a_tablet(tablet, app_server, artifacts, path):
+    """Each page at 768 px: nothing wider than the screen (no sideways scrolling)."""
+    page = tablet
+    page.goto(f"{app_server.url}/{path}?lang=vi")
+    page.wait_for_selector("h1", timeout=90_000)
+    wait_for_app_idle(page, 90_000)
+    page.wait_for_timeout(500)
+    wide = page.evaluate("""() => { const main = document.querySelector("[data-testid='stMain']");
+        return [document.documentElement.scrollWidth, main ? main.scrollWidth : 0, main ? main.clientWidth : 0]; }""")
+    page.screenshot(path=str(artifacts / f"tablet-768-{path or 'explorer'}.png"))
+    assert wide[0] <= 768 and wide[1] <= wide[2] + 1, f"{path or 'explorer'} is wider than 768 px: {wide}"
