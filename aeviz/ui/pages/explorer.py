@@ -53,6 +53,7 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
             if choice is not None:
                 panes[slot] = data.pane_for(slot, entries[choice])
                 explorer_url.checkpoint_chosen(param, names[choice])
+        st.caption(t("explorer.listed", dataset=TITLES[dataset], names=", ".join(f"`{n}`" for n in names)))
         for bad in unreadable_checkpoints():  # say why a folder is not offered, once, plainly
             st.caption(t("explorer.skipped", name=bad["name"], error=bad["error"]))
     return panes
