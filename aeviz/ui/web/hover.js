@@ -376,6 +376,9 @@ function onTouchEnd() {
 // Pin z on inst's preview; with "same z in both" on, the partner's preview is pinned to the same
 // z (and its map marked), so both previews show the clicked z, not an earlier hover's.
 function pin(inst, z) {
+  // A pointer position still waiting for its frame is older than this click (a tap's touchstart):
+  // drop it, or it would redraw both previews away from the pinned z.
+  REG.pending = null;
   inst.pinned = z;
   inst.pinnedBy = null;
   draw(inst, z, texts(inst).pinned);
