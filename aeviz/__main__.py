@@ -2,6 +2,7 @@
 
     python -m aeviz train --model vae --dataset mnist --epochs 50 --out checkpoints/mnist-vae
     python -m aeviz evaluate checkpoints/mnist-vae
+    python -m aeviz anomaly --dataset mnist
 
 Progress goes to stderr (a tqdm bar); the last line of stdout is one JSON object. Bad input gives
 one line on stderr starting with ``error:`` and exit status 2.
@@ -47,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="print a checkpoint's test metrics as one JSON line")
     e.add_argument("folder")
     e.add_argument("--no-download", action="store_true")
+    a = sub.add_parser("anomaly", help="error AUC of held-out test images against out-of-distribution sets, as one JSON line")
+    a.add_argument("--dataset", default="mnist", help=f"one of {', '.join(DATASETS)}")
+    a.add_argument("--ae", default=None, help="AE checkpoint folder (default checkpoints/<dataset>-ae)")
+    a.add_argument("--vae", default=None, help="VAE checkpoint folder (default checkpoints/<dataset>-vae)")
+    a.add_argument("--no-download", action="store_true")
     return p
 
 
@@ -153,10 +159,16 @@ def _evaluate(args) -> dict:
     return out
 
 
+def _anomaly(args) -> dict:
+    from .anomaly_report import anomaly_report
+
+    return anomaly_report(args.dataset, args.ae, args.vae, allow_download=not args.no_download)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        out = {"train": _train, "sweep": _sweep, "evaluate": _evaluate}[args.command](args)
+        out = {"train": _train, "sweep": _sweep, "evaluate": _evaluate, "anomaly": _anomaly}[args.command](args)
     except (ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -5,8 +5,10 @@ Sources are tried in order and the one used is always reported (``Dataset.descri
 1. a local torchvision root (``$AEVIZ_DATA``, default ``~/.cache/aeviz/data``) that already holds the files;
 2. torchvision's download, only if the network answers within a few seconds (``AEVIZ_OFFLINE=1`` skips it);
 3. system files: Debian's ``dataset-fashion-mnist`` under ``/usr/share/datasets/fashion-mnist``;
-4. for MNIST, the bundled sample of 9,000 real digits (``aeviz/mnist_9k.npz``), split 7,000 / 2,000
-   by a fixed seed.
+4. the bundled samples, so both datasets work on any machine: 9,000 real MNIST digits
+   (``aeviz/mnist_9k.npz``), split 7,000 / 2,000 by a fixed seed; 3,000 real Fashion-MNIST images
+   from its official test set (``aeviz/fashion_mnist_3k.npz``), split 1,000 / 2,000 the same way.
+   The shipped Fashion-MNIST models were trained on the full 60,000, none of which is in the sample.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ CLASS_NAMES = {
 }
 TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 BUNDLED_SAMPLE = Path(__file__).with_name("mnist_9k.npz")
+BUNDLED_SAMPLES = {"mnist": BUNDLED_SAMPLE, "fashion-mnist": Path(__file__).with_name("fashion_mnist_3k.npz")}
 SAMPLE_TEST_SIZE = 2000
 SAMPLE_SPLIT_SEED = 0
 SYSTEM_DIRS = {"fashion-mnist": Path("/usr/share/datasets/fashion-mnist")}
@@ -64,7 +67,8 @@ class Dataset:
             "local": "torchvision files on disk",
             "download": "downloaded by torchvision",
             "system": "system files",
-            "bundled-sample": "bundled offline sample of real digits",
+            "bundled-sample": ("bundled offline sample of real digits" if self.name == "mnist"
+                               else "bundled offline sample of real test images"),
         }[self.source]
         return (f"{TITLES[self.name]}: {what} ({self.location}), "
                 f"{len(self.train_labels):,} train + {len(self.test_labels):,} test images")
@@ -137,13 +141,14 @@ def sample_split(n: int, test_size: int = SAMPLE_TEST_SIZE, seed: int = SAMPLE_S
     return np.sort(order[test_size:]), np.sort(order[:test_size])
 
 
-def _from_bundled_sample(path: Path = BUNDLED_SAMPLE) -> Dataset:
-    with np.load(path) as f:
+def _from_bundled_sample(name: str = "mnist", path: Path | None = None) -> Dataset:
+    path = BUNDLED_SAMPLES[name] if path is None else path
+    with np.load(path, allow_pickle=False) as f:
         images, labels = f["images"], f["labels"].astype(np.int64)
     train_idx, test_idx = sample_split(len(labels))
-    return Dataset("mnist", torch.from_numpy(images[train_idx]), torch.from_numpy(labels[train_idx]),
+    return Dataset(name, torch.from_numpy(images[train_idx]), torch.from_numpy(labels[train_idx]),
                    torch.from_numpy(images[test_idx]), torch.from_numpy(labels[test_idx]),
-                   CLASS_NAMES["mnist"], "bundled-sample", path.name)
+                   CLASS_NAMES[name], "bundled-sample", path.name)
 
 
 def load_dataset(name: str, allow_download: bool = True) -> Dataset:
@@ -168,7 +173,7 @@ def load_dataset(name: str, allow_download: bool = True) -> Dataset:
             return _from_system(name, system)
         except (OSError, ValueError):
             pass
-    if name == "mnist":
-        return _from_bundled_sample()
-    raise ValueError(f"no source for {name}: no files under {root}, no network, and no system copy "
-                     f"(on Debian: apt-get install dataset-fashion-mnist)")
+    if BUNDLED_SAMPLES[name].exists():
+        return _from_bundled_sample(name)
+    raise ValueError(f"no source for {name}: no files under {root}, no network, no system copy "
+                     f"and no bundled sample (on Debian: apt-get install dataset-fashion-mnist)")

@@ -39,7 +39,8 @@ STEPS: tuple[Step, ...] = (
     Step("pca", (
         r"\min_{W \in \mathbb{R}^{784 \times 2},\; W^\top W = I} \; \big\| X - X W W^\top \big\|_F^2",
         r"\hat{x} = W_d W_e \, x \quad \Rightarrow \quad \operatorname{span}(W_d) = \operatorname{span}(W_{\mathrm{PCA}})",
-    ), (("studio", "studio_linear", {"s_mode": "ae", "s_kind": "linear-ae", "s_loss": "mse", "s_epochs": 10}),)),
+    ), (("studio", "studio_linear", {"s_mode": "ae", "s_kind": "linear-ae", "s_loss": "mse", "s_epochs": 10}),
+        ("digit", "digit_pca", {}))),
     Step("vae", (
         r"q_\phi(z \mid x) = \mathcal{N}\big(\mu_\phi(x), \operatorname{diag} \sigma_\phi^2(x)\big)",
         r"z = \mu + \sigma \odot \varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, I)",
