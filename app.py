@@ -8,4 +8,5 @@ from aeviz.ui.nav import pages
 st.set_page_config(page_title="aeviz", page_icon=":material/scatter_plot:", layout="wide")
 language_switch()
 url_state.copy_link_button(st.sidebar)
+url_state.page_tools()  # presentation mode (?present=1) on every page
 st.navigation(list(pages().values())).run()

@@ -171,6 +171,9 @@ def test_present_mode_hides_the_controls():
     explorer = open_app("explorer", {"present": "1"})
     css = "\n".join(h.proto.body for h in explorer.get("html"))
     assert ".st-key-explorer_overlay" in css and ".st-key-explorer_checkpoints" in css
+    for other in ("anomaly", "digit", "about"):  # every page, through the router
+        html = "\n".join(h.proto.body for h in open_app(other, {"present": "1"}).get("html"))
+        assert '[data-testid="stSidebar"]' in html, other
     plain = open_app("studio")
     assert not any('[data-testid="stSidebar"]' in h.proto.body for h in plain.get("html"))
 

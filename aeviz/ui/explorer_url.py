@@ -31,8 +31,7 @@ SETTING_KEYS = [key for s in SECTION_SETTINGS.values() for key, _, _ in s.values
 
 
 def bind_page() -> None:
-    """At the top of the Explorer: presentation mode, and the page-wide values in the URL."""
-    url_state.page_tools()
+    """At the top of the Explorer: the page-wide values in the URL, its settings hidden when presenting."""
     url_state.bind("dataset", "explorer_dataset", choices=DATASET_NAMES)
     url_state.bind("overlay", "explorer_overlay", choices=data.OVERLAYS)
     url_state.bind("section", "explorer_section", choices=SECTIONS)

@@ -188,7 +188,7 @@ def _leave_presentation() -> None:
 
 
 def page_tools() -> None:
-    """Call once at the top of every page: presentation mode's CSS and its way out."""
+    """Called once per run by the router (app.py), for every page: presentation mode's CSS and its way out."""
     if presenting():
         st.html(PRESENT_CSS)
         st.button(t("common.present.leave"), key="aeviz_leave_present", type="tertiary",

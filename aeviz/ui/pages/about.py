@@ -11,7 +11,6 @@ import streamlit as st
 import torch
 
 from aeviz.analysis import decode_all, encode_all, interpolate, prior_samples
-from aeviz.ui import url_state
 from aeviz.ui.lang import current_language, t
 from aeviz.ui.nav import link
 from aeviz.ui.pages.lesson import STEPS, show_step
@@ -105,7 +104,6 @@ def measured_comparison() -> None:
 
 
 def page() -> None:
-    url_state.page_tools()
     st.title(t("about.title"))
     st.caption(t("about.intro"))
     st.markdown(t("about.uses"))

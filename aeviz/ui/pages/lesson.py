@@ -104,7 +104,6 @@ def show_step(index: int, extra=None) -> None:
 
 def page() -> None:
     url_state.bind("step", STEP_KEY, int, bounds=(1, len(STEPS)))
-    url_state.page_tools()
     st.session_state.setdefault(STEP_KEY, 1)
     st.title(t("lesson.title"))
     st.caption(t("lesson.intro"))

@@ -46,7 +46,6 @@ def _bind_settings() -> None:
 
 def page() -> None:
     _bind_settings()
-    url_state.page_tools()
     st.title(t("studio.title"))
     job = st.session_state.get(state.JOB_KEY)
     busy = (job is not None and not job.done) or state.WAIT_KEY in st.session_state
