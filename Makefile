@@ -38,6 +38,13 @@ checkpoints: $(VENV)/.installed
 	AEVIZ_OFFLINE=1 $(PY) -m aeviz sweep --dataset mnist --seeds 5 --epochs 100 --workdir .sweep/mnist --out checkpoints
 	AEVIZ_OFFLINE=1 $(PY) -m aeviz sweep --dataset fashion-mnist --seeds 1 --epochs 20 --workdir .sweep/fashion-mnist --out checkpoints
 	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model denoising-ae --dataset mnist --epochs 100 --noise 0.2 --weight-decay 1e-5 --out checkpoints/mnist-denoising-ae
+	# The lenses page: the other kinds, the bottleneck sizes and the beta-VAEs (tutorial widths,
+	# 100 epochs, batch 128, Adam 1e-3, seed 0, BCE unless said).
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model sparse-ae --dataset mnist --epochs 100 --penalty 1 --out checkpoints/mnist-sparse-ae
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model contractive-ae --dataset mnist --epochs 100 --penalty 1 --out checkpoints/mnist-contractive-ae
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model linear-ae --dataset mnist --epochs 100 --recon mse --out checkpoints/mnist-linear-ae
+	for d in 4 8 16 32; do AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model ae --dataset mnist --epochs 100 --latent-dim $$d --out checkpoints/mnist-ae-d$$d || exit 1; done
+	for b in 0 0.5 4 16; do AEVIZ_OFFLINE=1 $(PY) -m aeviz train --model vae --dataset mnist --epochs 100 --beta $$b --out checkpoints/mnist-vae-b$$b || exit 1; done
 
 bench: $(VENV)/.installed-dev
 	AEVIZ_OFFLINE=1 $(PY) benchmarks/train_speed.py

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from .config import ARCHS, DATASETS, MODEL_KINDS, RECON_LOSSES
+from .config import ARCHS, DATASETS, DEFAULT_PENALTY, MODEL_KINDS, RECON_LOSSES
 
 DEFAULT_NOISE = 0.3  # input-noise std for a denoising AE when --noise is not given
 
@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--beta", type=float, default=1.0, help="weight of the KL term (vae)")
     t.add_argument("--recon", default=None, help=f"one of {', '.join(RECON_LOSSES)} (default bce; mse for linear-ae)")
     t.add_argument("--noise", type=float, default=None, help=f"input noise std (default {DEFAULT_NOISE} for denoising-ae, else 0)")
+    t.add_argument("--penalty", type=float, default=None,
+                   help="weight of the sparse-ae's L1 on the codes or the contractive-ae's squared Jacobian norm "
+                        "(default: config.DEFAULT_PENALTY)")
     t.add_argument("--latent-dim", type=int, default=2)
     t.add_argument("--hidden", default="128,64,12", help="MLP widths from the image side inwards (the tutorial's)")
     t.add_argument("--seed", type=int, default=0)
@@ -72,7 +75,10 @@ def _train(args) -> dict:
         hidden = tuple(int(w) for w in args.hidden.split(","))
     except ValueError:
         raise ValueError(f"--hidden takes comma-separated widths such as 128,64,12, got {args.hidden!r}") from None
-    spec = ModelConfig(kind=args.model, arch=args.arch, latent_dim=args.latent_dim, hidden=hidden, dataset=args.dataset)
+    if args.penalty is not None and args.model not in DEFAULT_PENALTY:
+        raise ValueError(f"--penalty applies to {' and '.join(DEFAULT_PENALTY)} only, not {args.model}")
+    spec = ModelConfig(kind=args.model, arch=args.arch, latent_dim=args.latent_dim, hidden=hidden, dataset=args.dataset,
+                       penalty=args.penalty)
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
                       beta=args.beta, recon_loss=recon, noise_std=noise, seed=args.seed, device=args.device)
     if spec.kind == "linear-ae" and recon == "bce":

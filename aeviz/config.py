@@ -8,7 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-MODEL_KINDS = ("ae", "vae", "linear-ae", "denoising-ae", "classifier")
+MODEL_KINDS = ("ae", "vae", "linear-ae", "denoising-ae", "sparse-ae", "contractive-ae", "classifier")
+# The weight of a kind's own regulariser when none is given: L1 on the codes (sparse) and the squared
+# Frobenius norm of the encoder's Jacobian (contractive), both next to a BCE summed over 784 pixels
+# (about 140 per image for a trained 2-D AE). Other kinds have no such term.
+DEFAULT_PENALTY = {"sparse-ae": 1.0, "contractive-ae": 1.0}
 ARCHS = ("mlp", "conv")
 RECON_LOSSES = ("bce", "mse", "l1")
 DATASETS = ("mnist", "fashion-mnist")
@@ -24,6 +28,10 @@ class ModelConfig:
     channels: tuple[int, ...] = (32, 64)  # conv channels from the image side inwards
     num_classes: int = 10  # only used by the classifier
     dataset: str = "mnist"  # what the model was trained on (drives class names in the UI)
+    # Weight of the kind's own regulariser, added to the loss inside the model (so the one training
+    # loop trains every kind): L1 of the codes for "sparse-ae", squared Frobenius norm of the
+    # encoder's Jacobian dz/dx for "contractive-ae". None = DEFAULT_PENALTY; always 0 for other kinds.
+    penalty: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in MODEL_KINDS:
@@ -36,6 +44,15 @@ class ModelConfig:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
         object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
         object.__setattr__(self, "latent_dim", int(self.latent_dim))
+        if self.kind not in DEFAULT_PENALTY:
+            object.__setattr__(self, "penalty", 0.0)
+        elif self.penalty is None:
+            object.__setattr__(self, "penalty", DEFAULT_PENALTY[self.kind])
+        else:
+            penalty = float(self.penalty)
+            if not penalty >= 0:
+                raise ValueError(f"the {self.kind} penalty weight must be >= 0, got {self.penalty}")
+            object.__setattr__(self, "penalty", penalty)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

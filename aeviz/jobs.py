@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .config import ModelConfig, TrainConfig
+from .config import DEFAULT_PENALTY, ModelConfig, TrainConfig
 from .data import Dataset
 from .models import build_model
 from .training import EpochInfo, StepInfo, TrainResult, pick_device, preview_indices, snapshot_indices, train
@@ -81,6 +81,7 @@ class JobSpec:
     arch: str = "mlp"
     latent_dim: int = 2
     train: TrainConfig = field(default_factory=TrainConfig)
+    penalty: float | None = None  # the sparse / contractive AE's penalty weight (None: its default)
 
     def __post_init__(self) -> None:
         if not self.kinds or len(set(self.kinds)) != len(self.kinds):
@@ -94,7 +95,8 @@ class JobSpec:
     def describe(self) -> str:
         """One line a teacher can read back: what is being trained, and how."""
         t = self.train
-        names = {"ae": "AE", "vae": "VAE", "linear-ae": "linear AE", "denoising-ae": f"denoising AE (noise {t.noise_std:g})"}
+        names = {"ae": "AE", "vae": "VAE", "linear-ae": "linear AE", "denoising-ae": f"denoising AE (noise {t.noise_std:g})",
+                 **{k: f"{k.split('-')[0]} AE (weight {self.model_config(k).penalty:g})" for k in DEFAULT_PENALTY}}
         parts = [" + ".join(names[k] for k in self.kinds), self.arch.upper(), f"{t.recon_loss.upper()} loss"]
         if "vae" in self.kinds:
             parts.append(f"β {t.beta:g}")
@@ -102,7 +104,8 @@ class JobSpec:
         return " · ".join(parts)
 
     def model_config(self, kind: str) -> ModelConfig:
-        return ModelConfig(kind=kind, arch=self.arch, latent_dim=self.latent_dim, dataset=self.dataset)
+        return ModelConfig(kind=kind, arch=self.arch, latent_dim=self.latent_dim, dataset=self.dataset,
+                           penalty=self.penalty if kind in DEFAULT_PENALTY else None)
 
     def train_config(self, kind: str) -> TrainConfig:
         # Input noise belongs to the denoising AE only; beta only matters to the VAE.

@@ -32,3 +32,23 @@ def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tenso
     Closed form: -1/2 * sum(1 + logvar - mu^2 - exp(logvar)).
     """
     return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)).mean()
+
+
+def l1_of_codes(z: torch.Tensor) -> torch.Tensor:
+    """The sparse AE's penalty: sum_k |z_k| per image, averaged over the batch. z: (N, latent_dim)."""
+    return z.abs().sum(dim=1).mean()
+
+
+def jacobian_frobenius_sq(z: torch.Tensor, x: torch.Tensor, create_graph: bool = True) -> torch.Tensor:
+    """The contractive AE's penalty: ||dz/dx||_F^2 per image, averaged over the batch.
+
+    z: (N, k) codes computed from x: (N, ...) with ``x.requires_grad``. Images are independent, so
+    the gradient of sum_n z[n, j] with respect to x gives row j of every image's Jacobian at once:
+    k backward passes in all (two for a 2-D code), not one per image. ``create_graph`` keeps them
+    differentiable, so the penalty can be trained.
+    """
+    total = torch.zeros(z.shape[0], device=z.device, dtype=z.dtype)
+    for j in range(z.shape[1]):
+        (row,) = torch.autograd.grad(z[:, j].sum(), x, create_graph=create_graph, retain_graph=True)
+        total = total + row.pow(2).flatten(1).sum(dim=1)
+    return total.mean()

@@ -1,4 +1,4 @@
-"""AE, VAE, linear AE, denoising AE and a reference classifier behind one interface.
+"""AE, VAE, linear, denoising, sparse and contractive AEs and a reference classifier behind one interface.
 
 Every latent model has the same encoder body and decoder for a given ``arch``, so the AE | VAE
 comparison is fair: the only differences are the VAE's second head (log-variance), the sampling
@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from .config import ModelConfig
-from .losses import kl_to_standard_normal, reconstruction
+from .losses import jacobian_frobenius_sq, kl_to_standard_normal, l1_of_codes, reconstruction
 
 IMAGE_SHAPE = (1, 28, 28)
 IMAGE_PIXELS = 28 * 28
@@ -122,15 +122,24 @@ class LatentModel(nn.Module):
             out["logvar"] = logvar
         return out
 
-    def loss(self, x_in: torch.Tensor, target: torch.Tensor, recon: str = "bce", beta: float = 1.0) -> dict[str, torch.Tensor]:
-        """Named loss terms: ``loss`` (what is minimised), ``recon`` and ``kl`` (0 for an AE)."""
+    def _forward_and_penalty(self, x_in: torch.Tensor) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """The forward pass and this kind's own regulariser (0 for kinds without one)."""
         out = self(x_in)
+        return out, torch.zeros((), device=out["output"].device)
+
+    def loss(self, x_in: torch.Tensor, target: torch.Tensor, recon: str = "bce", beta: float = 1.0) -> dict[str, torch.Tensor]:
+        """Named loss terms: ``loss`` (what is minimised), ``recon``, ``kl`` (0 but for the VAE) and
+        ``penalty`` (the sparse or contractive term before its weight ``spec.penalty``; else 0)."""
+        out, penalty = self._forward_and_penalty(x_in)
         rec = reconstruction(out["output"], target, recon, self.output_is_logits)
         if self.variational:
             kl = kl_to_standard_normal(out["mu"], out["logvar"])
         else:
             kl = torch.zeros((), device=rec.device)
-        return {"loss": rec + beta * kl, "recon": rec, "kl": kl}
+        total = rec + beta * kl
+        if self.spec.penalty:
+            total = total + self.spec.penalty * penalty
+        return {"loss": total, "recon": rec, "kl": kl, "penalty": penalty}
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -156,6 +165,32 @@ class LinearAutoEncoder(LatentModel):
 
 class VariationalAutoEncoder(LatentModel):
     variational = True
+
+
+class SparseAutoEncoder(AutoEncoder):
+    """An AE whose loss adds ``spec.penalty`` * sum_k |z_k|: the L1 pull drives code values to
+    exactly 0, so each image uses few latent units (with a 2-D code: points on or near the axes)."""
+
+    def _forward_and_penalty(self, x_in):
+        out = self(x_in)
+        return out, l1_of_codes(out["z"])
+
+
+class ContractiveAutoEncoder(AutoEncoder):
+    """An AE whose loss adds ``spec.penalty`` * ||dz/dx||_F^2: the code is asked to change little
+    when the input changes a little, except along directions the data needs."""
+
+    def _forward_and_penalty(self, x_in):
+        create_graph = torch.is_grad_enabled()  # training: the penalty must be differentiable
+        # The Jacobian needs a graph even where the caller evaluates under no_grad.
+        with torch.enable_grad():
+            x = x_in.detach().requires_grad_(True)
+            out = self(x)
+            penalty = jacobian_frobenius_sq(out["z"], x, create_graph=create_graph)
+        if not create_graph:
+            out = {k: v.detach() for k, v in out.items()}
+            penalty = penalty.detach()
+        return out, penalty
 
 
 class Classifier(nn.Module):
@@ -192,6 +227,8 @@ MODEL_REGISTRY: dict[str, type[nn.Module]] = {
     "vae": VariationalAutoEncoder,
     "linear-ae": LinearAutoEncoder,
     "denoising-ae": DenoisingAutoEncoder,
+    "sparse-ae": SparseAutoEncoder,
+    "contractive-ae": ContractiveAutoEncoder,
     "classifier": Classifier,
 }
 LATENT_KINDS = tuple(k for k in MODEL_REGISTRY if k != "classifier")

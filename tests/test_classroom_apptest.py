@@ -15,7 +15,7 @@ from aeviz.ui.pages.lesson import STEPS
 from conftest import ROOT
 
 TIMEOUT = 120
-PAGES = ("explorer", "studio", "anomaly", "digit", "lesson", "about")
+PAGES = ("explorer", "studio", "lenses", "anomaly", "digit", "lesson", "about")
 
 
 def open_app(page: str, params: dict | None = None, run_page: bool = True) -> AppTest:

@@ -50,9 +50,13 @@ def pane_for(slot: str, entry: dict) -> Pane:
 
 
 def default_index(dataset: str, entries: list[dict], slot: str) -> int | None:
-    """``<dataset>-ae`` / ``<dataset>-vae`` when present, else the first checkpoint of that family
+    """The checkpoint named by ``?ckpt_<slot>=NAME`` (a link from another page), else
+    ``<dataset>-ae`` / ``<dataset>-vae`` when present, else the first checkpoint of that family
     (variational or not), else None."""
     names = [e["name"] for e in entries]
+    asked = st.query_params.get(f"ckpt_{slot}")
+    if asked in names:
+        return names.index(asked)
     if f"{dataset}-{slot}" in names:
         return names.index(f"{dataset}-{slot}")
     for i, e in enumerate(entries):

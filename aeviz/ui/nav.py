@@ -10,13 +10,14 @@ from aeviz.ui.lang import t
 
 
 def pages() -> dict[str, st.Page]:
-    from aeviz.ui.pages import about, anomaly, digit, explorer, lesson, studio  # the pages link back here
+    from aeviz.ui.pages import about, anomaly, digit, explorer, lenses, lesson, studio  # the pages link back here
 
     return {
         "explorer": st.Page(explorer.page, title=t("app.nav.explorer"), icon=":material/scatter_plot:",
                             url_path="explorer", default=True),
         "studio": st.Page(studio.page, title=t("app.nav.studio"), icon=":material/model_training:",
                           url_path="studio"),
+        "lenses": st.Page(lenses.page, title=t("lenses.nav"), icon=":material/lens_blur:", url_path="lenses"),
         "anomaly": st.Page(anomaly.page, title=t("anomaly.nav"), icon=":material/troubleshoot:", url_path="anomaly"),
         "digit": st.Page(digit.page, title=t("digit.nav"), icon=":material/draw:", url_path="digit"),
         "lesson": st.Page(lesson.page, title=t("app.nav.lesson"), icon=":material/school:", url_path="lesson"),

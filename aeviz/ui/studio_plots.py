@@ -8,8 +8,10 @@ from plotly.subplots import make_subplots
 from aeviz.plots import axis_range_for, latent_scatter
 
 MAX_CURVE_POINTS = 600  # longer loss curves are averaged down: less to send and draw every poll
-KIND_NAMES = {"ae": "AE", "vae": "VAE", "linear-ae": "Linear AE", "denoising-ae": "Denoising AE"}
-KIND_COLORS = {"ae": "#4e79a7", "linear-ae": "#4e79a7", "denoising-ae": "#4e79a7", "vae": "#e15759"}
+KIND_NAMES = {"ae": "AE", "vae": "VAE", "linear-ae": "Linear AE", "denoising-ae": "Denoising AE",
+              "sparse-ae": "Sparse AE", "contractive-ae": "Contractive AE"}
+KIND_COLORS = {"ae": "#4e79a7", "linear-ae": "#4e79a7", "denoising-ae": "#4e79a7", "sparse-ae": "#4e79a7",
+               "contractive-ae": "#4e79a7", "vae": "#e15759"}
 
 
 def _downsample(steps: np.ndarray, limit: int = MAX_CURVE_POINTS) -> np.ndarray:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aeviz.config import TrainConfig
+from aeviz.config import DEFAULT_PENALTY, TrainConfig
 from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.jobs import JobSpec
 from aeviz.ui.lang import t, translator
@@ -11,7 +11,11 @@ from aeviz.ui.lang import t, translator
 LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_CHOICES = (32, 64, 128, 256, 512)
 MODES = ("both", "ae", "vae")
-AE_KINDS = {"ae": "kind_ae", "linear-ae": "kind_linear", "denoising-ae": "kind_denoising"}
+# kind -> catalogue key of its name
+AE_KINDS = {"ae": "studio.form.kind_ae", "linear-ae": "studio.form.kind_linear",
+            "denoising-ae": "studio.form.kind_denoising",
+            "sparse-ae": "lenses.studio.sparse", "contractive-ae": "lenses.studio.contractive"}
+PENALTY_CHOICES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 RECON_NAMES = ("bce", "mse", "l1")
 ARCHS = ("mlp", "conv")
 DEFAULT_NOISE = 0.3
@@ -40,10 +44,15 @@ def settings_ui(disabled: bool) -> tuple[JobSpec | None, str | None]:
                         key="studio_mode", disabled=disabled, help=t("studio.form.train_help"))
         ae_kind = "ae"
         noise = 0.0
+        penalty = None
         if mode != "vae":
             ae_kind = st.selectbox(t("studio.form.ae_kind"), list(AE_KINDS),
-                                   format_func=lambda k: tr(f"studio.form.{AE_KINDS[k]}"),
+                                   format_func=lambda k: tr(AE_KINDS[k]),
                                    key="studio_ae_kind", disabled=disabled)
+            if ae_kind in DEFAULT_PENALTY:
+                penalty = st.select_slider(t(f"lenses.studio.weight.{ae_kind}"), PENALTY_CHOICES,
+                                           value=DEFAULT_PENALTY[ae_kind], key=f"studio_penalty_{ae_kind}",
+                                           disabled=disabled, help=t(f"lenses.studio.weight_help.{ae_kind}"))
             if ae_kind == "denoising-ae":
                 noise = st.slider(t("studio.form.noise"), 0.05, 1.0, DEFAULT_NOISE, 0.05,
                                   key="studio_noise", disabled=disabled)
@@ -71,6 +80,6 @@ def settings_ui(disabled: bool) -> tuple[JobSpec | None, str | None]:
     try:
         cfg = TrainConfig(epochs=int(epochs), batch_size=int(batch), lr=float(lr), beta=float(beta),
                           recon_loss=recon, noise_std=float(noise), seed=int(seed))
-        return JobSpec(dataset, kinds=kinds, arch=arch, latent_dim=2, train=cfg), None
+        return JobSpec(dataset, kinds=kinds, arch=arch, latent_dim=2, train=cfg, penalty=penalty), None
     except ValueError as e:
         return None, t("studio.settings_error", error=e)

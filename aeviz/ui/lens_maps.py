@@ -1,0 +1,95 @@
+"""Maps for the lenses page: a clickable map with its decoded image (the explorer's exact-click
+listener, streamlit-notes §2), and small static maps for small multiples."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from aeviz import plots
+from aeviz.ui import lens_data as ld
+from aeviz.ui.explorer_data import img_tag, test_subset
+from aeviz.ui.explorer_panes import CHART_CONFIG, _listener, _mark
+from aeviz.ui.hover import hover_preview
+from aeviz.ui.lang import t
+
+
+@st.cache_resource(show_spinner=False)
+def _figure(tag: str, height: int, xlabel: str, ylabel: str, small: bool):
+    """A map figure built once per process (an identical figure keeps the chart mounted). ``tag``
+    names the codes: a checkpoint name, or "pca"."""
+    d = ld.pca_codes() if tag == "pca" else ld.codes(tag, ld.mtime(tag))
+    sub = test_subset(ld.DATASET)
+    fig = plots.explorer_map(d["xy"], sub["labels"], sub["class_names"], d["axis_range"], height=height,
+                             marker_size=3 if small else 5)
+    fig.update_layout(xaxis_title=xlabel, yaxis_title=ylabel)
+    if small:
+        fig.update_layout(showlegend=False, margin={"l": 40, "r": 5, "t": 5, "b": 35}, font={"size": 11})
+    return fig
+
+
+def small_map(tag: str, key: str, height: int = 300, xlabel: str = "z₁", ylabel: str = "z₂") -> None:
+    """A static (non-clickable) map of checkpoint ``tag``'s test codes."""
+    st.plotly_chart(_figure(tag, height, xlabel, ylabel, True), key=key, config=CHART_CONFIG, theme=None)
+
+
+def _remember(slot: str, tag: str) -> None:
+    event = (st.session_state.get(f"lens_listener_{slot}") or {}).get("click")
+    if not event:
+        return
+    row = event.get("row")
+    if row is not None:
+        d = ld.pca_codes() if tag == "pca" else ld.codes(tag, ld.mtime(tag))
+        z = (float(d["xy"][int(row), 0]), float(d["xy"][int(row), 1]))
+    else:
+        z = (float(event["x"]), float(event["y"]))
+    st.session_state[f"lens_click_{slot}"] = {"z": z, "row": None if row is None else int(row)}
+
+
+def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", ylabel: str = "z₂",
+                  height: int = 420) -> None:
+    """Map ``tag`` (a checkpoint name or "pca") in the page body, and below it a fragment that
+    decodes the last click with ``model`` (for PCA: the inverse projection)."""
+    st.markdown(f"#### {title}")
+    st.plotly_chart(_figure(tag, height, xlabel, ylabel, False), key=f"lens_map_{slot}",
+                    config=CHART_CONFIG, theme=None)
+    left, right = st.columns([2, 1])
+    with left:
+        _click_panel(slot, tag, model)
+    with right:
+        # Hover decodes in the browser (aeviz/ui/hover.py); PCA's inverse projection is a one-layer
+        # linear decoder, so it runs there too.
+        hover_preview(model, map_key=f"lens_map_{slot}", key=f"lens_hover_{slot}", label=title.split(" ·")[0],
+                      report_clicks=False)
+
+
+@st.fragment
+def _click_panel(slot: str, tag: str, model) -> None:
+    _listener(key=f"lens_listener_{slot}", data={"target": f"lens_map_{slot}", "figure": tag},
+              on_click_change=lambda: _remember(slot, tag))
+    click = st.session_state.get(f"lens_click_{slot}")
+    with st.container(key=f"lens_decoded_{slot}"):
+        if click is None:
+            st.caption(t("lenses.click_hint"))
+            return
+        import torch
+
+        with torch.inference_mode():
+            image = model.decode(torch.tensor([click["z"]], dtype=torch.float32))[0, 0].numpy()
+        z = click["z"]
+        where = (t("lenses.clicked_row", row=click["row"]) if click["row"] is not None
+                 else t("lenses.clicked_empty"))
+        st.html(f'<div style="display:flex;gap:10px;align-items:center"><div style="width:96px">'
+                f'{img_tag(image, title="decoded")}</div><div><div class="aeviz-z" style="font:600 1rem monospace">'
+                f'z = ({z[0]:.2f}, {z[1]:.2f})</div><div style="font-size:0.9rem;color:#555">{where}</div></div></div>')
+    _mark(key=f"lens_mark_{slot}", data={"target": f"lens_map_{slot}", "name": "click", "css": "aeviz-click",
+                                          "color": "#111111", "x": click["z"][0], "y": click["z"][1], "label": "",
+                                          "figure": tag})
+
+
+def image_row(images: np.ndarray, captions: list[str] | None = None, size: int = 72) -> None:
+    """Images side by side at ``size`` px each, each with an optional caption."""
+    captions = captions or [""] * len(images)
+    cells = "".join(f'<div style="width:{size}px;text-align:center;font-size:0.75rem">{img_tag(im)}'
+                    f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{c}</div></div>'
+                    for im, c in zip(images, captions))
+    st.html(f'<div style="display:flex;gap:4px;flex-wrap:wrap">{cells}</div>')

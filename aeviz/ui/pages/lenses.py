@@ -1,0 +1,38 @@
+"""Lenses on the essay's claims, one at a time (``?lens=pca|kinds|bottleneck|beta|sample``): PCA
+beside the AE and the VAE, the kinds of autoencoder, the bottleneck trade-off, β, and one input as
+a distribution. Every view reads shipped MNIST checkpoints; each section lives in aeviz/ui/lens_*.py."""
+from __future__ import annotations
+
+import streamlit as st
+
+from aeviz.ui import lens_beta, lens_bottleneck, lens_kinds, lens_pca, lens_sample
+from aeviz.ui.explorer_data import test_subset
+from aeviz.ui.lang import t
+from aeviz.ui.lens_data import DATASET
+
+SECTIONS = {"pca": lens_pca.section, "kinds": lens_kinds.section, "bottleneck": lens_bottleneck.section,
+            "beta": lens_beta.section, "sample": lens_sample.section}
+KEY = "lens_section"
+
+
+def _keep_in_url() -> None:
+    st.query_params["lens"] = st.session_state[KEY]
+
+
+def page() -> None:
+    st.title(t("lenses.title"))
+    st.markdown(t("lenses.intro"))
+    if KEY not in st.session_state:
+        asked = st.query_params.get("lens", "pca")
+        st.session_state[KEY] = asked if asked in SECTIONS else "pca"
+    choice = st.segmented_control(t("lenses.choose"), list(SECTIONS), key=KEY, required=True,
+                                  format_func=lambda s: t(f"lenses.section.{s}"), on_change=_keep_in_url)
+    try:
+        test_subset(DATASET)
+    except ValueError as e:
+        st.error(t("lenses.no_data", error=str(e)))
+        return
+    try:
+        SECTIONS[choice or "pca"]()
+    except ValueError as e:  # an unreadable checkpoint: say which and why, keep the page alive
+        st.error(t("lenses.unreadable", error=str(e)))
