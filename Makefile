@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+REPLICAS ?= 2
 
-.PHONY: run test venv dev clean checkpoints bench
+.PHONY: run serve test venv dev clean checkpoints bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,7 +23,12 @@ venv: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
-	AEVIZ_OFFLINE=1 $(PY) -m streamlit run app.py --server.port=$(PORT)
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz.ui.launch --server.port=$(PORT)
+
+# N app processes behind nginx on one address (sticky sessions, websockets): see aeviz/serve.py.
+# Needs Debian's nginx (apt-get install -y nginx); its config goes to a fresh temp folder.
+serve: $(VENV)/.installed
+	AEVIZ_OFFLINE=1 $(PY) -m aeviz.serve --replicas $(REPLICAS) --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	AEVIZ_OFFLINE=1 $(PY) -m pytest -q $(PYTEST_ARGS)

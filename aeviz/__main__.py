@@ -84,6 +84,8 @@ def _train(args) -> dict:
     if spec.kind == "linear-ae" and recon == "bce":
         raise ValueError("linear-ae has a linear output: use --recon mse or l1")
     dataset = load_dataset(args.dataset, allow_download=not args.no_download)
+    if dataset.notice:
+        print(f"notice: {dataset.notice}", file=sys.stderr)
     print(f"data: {dataset.describe()}", file=sys.stderr)
 
     import torch
@@ -151,6 +153,8 @@ def _evaluate(args) -> dict:
 
     model = load_model(args.folder).eval()
     dataset = load_dataset(model.config["dataset"], allow_download=not args.no_download)
+    if dataset.notice:
+        print(f"notice: {dataset.notice}", file=sys.stderr)
     print(f"data: {dataset.describe()}", file=sys.stderr)
     out = {"checkpoint": args.folder, "kind": model.config["kind"], "dataset": dataset.name,
            "data_source": dataset.source, **evaluate(model, dataset)}

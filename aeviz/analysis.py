@@ -10,20 +10,20 @@ import torch
 BATCH = 4096
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def encode_all(model, images: torch.Tensor, batch: int = BATCH) -> np.ndarray:
     """(N, 1, 28, 28) -> (N, latent_dim) float32 codes (the mean for a VAE)."""
     return torch.cat([model.encode(images[i:i + batch]) for i in range(0, len(images), batch)]).numpy()
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def decode_all(model, z: np.ndarray | torch.Tensor, batch: int = BATCH) -> np.ndarray:
     """(N, latent_dim) -> (N, 28, 28) float32 images in [0, 1]."""
     z = torch.as_tensor(np.asarray(z, dtype=np.float32))
     return torch.cat([model.decode(z[i:i + batch]) for i in range(0, len(z), batch)])[:, 0].numpy()
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def reconstruction_mse(model, images: torch.Tensor, batch: int = BATCH) -> float:
     """Mean squared pixel error of encode -> decode (the VAE decodes its mean)."""
     total = 0.0
@@ -48,7 +48,7 @@ def knn_accuracy(ref_codes: np.ndarray, ref_labels: np.ndarray, codes: np.ndarra
     return correct / len(codes)
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def classifier_accuracy(classifier, images: torch.Tensor, labels: torch.Tensor, batch: int = BATCH) -> float:
     pred = torch.cat([classifier(images[i:i + batch]).argmax(1) for i in range(0, len(images), batch)])
     return float((pred == labels).float().mean())
@@ -170,7 +170,7 @@ def completeness(probs: np.ndarray, threshold: float = 0.9) -> float:
     return float((probs.max(axis=1) >= threshold).mean())
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def classify(classifier, images: np.ndarray, batch: int = BATCH) -> np.ndarray:
     """(N, 28, 28) images in [0, 1] -> (N, classes) softmax probabilities."""
     x = torch.as_tensor(np.asarray(images, dtype=np.float32))[:, None]

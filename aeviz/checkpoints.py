@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,9 @@ CONFIG = "config.json"
 CARD = "README.md"
 FORMAT = "aeviz-checkpoint"
 FORMAT_VERSION = 1
+# A temporary file this old is the leftover of a process killed while saving (a live save takes
+# seconds): the next save into the same folder removes it.
+STALE_TEMP_S = 600.0
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -38,11 +43,23 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
+def remove_stale_temporaries(folder: Path, pattern: str = ".*.tmp", age_s: float = STALE_TEMP_S) -> None:
+    """Delete what killed saves left behind in ``folder`` (hidden temp files older than ``age_s``)."""
+    cutoff = time.time() - age_s
+    for leftover in folder.glob(pattern):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        except OSError:
+            pass  # another process removed it first, or it is not ours to remove
+
+
 def save_checkpoint(model: torch.nn.Module, folder: str | Path, info: dict[str, Any] | None = None) -> Path:
     """Save ``model`` into ``folder`` (created if needed). ``info`` adds training settings,
     dataset, results and metrics to ``config.json``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
     config = {
         "format": FORMAT,

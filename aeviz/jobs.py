@@ -425,7 +425,7 @@ def save_new_checkpoint(model: torch.nn.Module, root: str | Path, name: str, inf
     (the Explorer listing ``root``) never sees half of one. ``overwrite`` replaces an earlier
     studio checkpoint of the same name; a shipped one is never replaced.
     """
-    from .checkpoints import save_checkpoint
+    from .checkpoints import remove_stale_temporaries, save_checkpoint
 
     error = checkpoint_name_error(name)
     if error:
@@ -441,6 +441,7 @@ def save_new_checkpoint(model: torch.nn.Module, root: str | Path, name: str, inf
             raise ValueError(f"'{name}' already exists: choose another name or allow overwriting.")
         save_checkpoint(model, target, info)  # file by file, each write atomic
         return target
+    remove_stale_temporaries(root, ".saving-*")  # staging folders of saves killed half-way
     staging = Path(tempfile.mkdtemp(dir=root, prefix=".saving-"))
     try:
         save_checkpoint(model, staging / name, info)

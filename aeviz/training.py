@@ -1,8 +1,13 @@
 """One training loop for every model, reporting through callbacks. No printing, no UI.
 
-Speed: the whole training set lives on the device as uint8, a batch is a slice of a permuted
-index (no DataLoader, no per-sample Python), and losses are only copied to the host every
-``log_every`` steps, since each copy waits for the device.
+Speed (a step of the default MLP on 128 images is ~2 ms of CPU, so per-step overheads count):
+the whole training set lives on the device as uint8, and a batch is a view into a block of
+CHUNK_SAMPLES images converted to float at once (no DataLoader, no per-sample Python, a handful
+of tensor calls per batch); Adam runs fused (one kernel for every parameter, 4x cheaper than the
+per-parameter loop on CPU); the last good weights are copied every SNAPSHOT_EVERY steps, not
+every step; and losses are only copied to the host every ``log_every`` steps, since on a GPU each
+copy waits for the device. torch.compile is not used: on the 2-core reference machine compiling
+the step took over three minutes for a gain of 5-15 %, far more than a whole studio run.
 """
 from __future__ import annotations
 
@@ -23,6 +28,11 @@ from .models import Classifier
 # (Adam with lr=10 saturates every logit: the loss grows large but stays finite).
 DIVERGENCE_FACTOR = 50.0
 EVAL_BATCH = 2000
+# Images converted from uint8 to float per block: one gather and one conversion serve every
+# batch of the block (16 batches of 128, ~6 MB as float32).
+CHUNK_SAMPLES = 2048
+# Steps between copies of the weights kept for a divergence (the copy costs about 5 % of a step).
+SNAPSHOT_EVERY = 20
 RECON_PREVIEW_COUNT = 8
 
 
@@ -123,7 +133,7 @@ def _as_float(images_u8: torch.Tensor) -> torch.Tensor:
     return images_u8.unsqueeze(1).float().div_(255.0)
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def evaluate_loss(model, images_u8: torch.Tensor, labels: torch.Tensor, cfg: TrainConfig) -> dict[str, float]:
     """Mean loss terms over a whole split, in eval mode (the VAE decodes its mean)."""
     was_training = model.training
@@ -137,6 +147,28 @@ def evaluate_loss(model, images_u8: torch.Tensor, labels: torch.Tensor, cfg: Tra
             totals[k] += float(terms[k]) * len(x)
     model.train(was_training)
     return {k: v / n for k, v in totals.items()}
+
+
+def make_optimizer(model, cfg: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
+    """Adam, fused where torch has a fused kernel for ``device`` (CPU and CUDA), else the default."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if device.type in ("cpu", "cuda") and all(p.dtype == torch.float32 for p in params):
+        try:
+            return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True)
+        except (RuntimeError, ValueError):  # an older torch or an unsupported device: the default Adam
+            pass
+    return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def iter_batches(images_u8: torch.Tensor, labels: torch.Tensor, perm: torch.Tensor, batch_size: int):
+    """(x float (B, 1, 28, 28) in [0, 1], y) for consecutive slices of ``perm``: the same batches as
+    slicing ``perm`` one batch at a time, but converted CHUNK_SAMPLES images at a time."""
+    chunk = max(1, CHUNK_SAMPLES // batch_size) * batch_size
+    for c in range(0, len(perm), chunk):
+        idx = perm[c:c + chunk]
+        xs, ys = _as_float(images_u8[idx]), labels[idx]
+        for j in range(0, len(idx), batch_size):
+            yield xs[j:j + batch_size], ys[j:j + batch_size]
 
 
 def train(
@@ -168,13 +200,16 @@ def train(
     snap = torch.from_numpy(snap_np).to(device)
     preview = torch.from_numpy(preview_indices(snap_np)).to(device)
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optimizer = make_optimizer(model, cfg, device)
     n = len(train_x)
     steps_per_epoch = math.ceil(n / cfg.batch_size)
     total_steps = steps_per_epoch * cfg.epochs
     log_every = cfg.log_every or (1 if device.type == "cpu" else 25)
 
-    last_good = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    # Views of the live weights (state_dict shares their storage) and copies of the last good ones.
+    live = model.state_dict()
+    last_good = {k: v.detach().clone() for k, v in live.items()}
+    snapshot_step = 0
     first_loss: float | None = None
     status, message = "finished", f"trained {cfg.epochs} epochs"
     detail: dict = {}
@@ -190,14 +225,12 @@ def train(
         window = torch.zeros(3, device=device)
         window_steps = 0
         stop = False
-        for i in range(0, n, cfg.batch_size):
+        for x, y in iter_batches(train_x, train_y, perm, cfg.batch_size):
             if cancel is not None and cancel.is_set():
                 status, message, stop = "cancelled", f"stopped by the user in epoch {epoch}", True
                 detail = {"epoch": epoch}
                 break
-            idx = perm[i:i + cfg.batch_size]
-            x = _as_float(train_x[idx])
-            terms = _batch_loss(model, x, train_y[idx], cfg)
+            terms = _batch_loss(model, x, y, cfg)
             loss = terms["loss"]
             step += 1
             if step == 1 or step % log_every == 0:
@@ -211,17 +244,22 @@ def train(
                                f"try a smaller learning rate than {cfg.lr:g}. The last good weights are kept.")
                     detail = {"epoch": epoch, "step": step, "loss": value, "lr": cfg.lr}
                     break
-                for k, v in model.state_dict().items():
-                    last_good[k].copy_(v)
+                if step == 1 or step - snapshot_step >= SNAPSHOT_EVERY:
+                    # These weights gave a finite, sane loss: keep them in case a later step blows up.
+                    for k, v in live.items():
+                        last_good[k].copy_(v)
+                    snapshot_step = step
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            detached = torch.stack([terms["loss"].detach(), terms["recon"].detach(), terms["kl"].detach()])
-            sums += detached * len(idx)
-            window += detached
+            b = x.shape[0]
+            with torch.no_grad():
+                detached = torch.stack((terms["loss"], terms["recon"], terms["kl"]))
+                sums.add_(detached, alpha=b)
+                window.add_(detached)
             window_steps += 1
-            samples_seen += len(idx)
-            window_samples += len(idx)
+            samples_seen += b
+            window_samples += b
             if on_step is not None and step % log_every == 0:
                 now = time.perf_counter()
                 w = (window / window_steps).tolist()
@@ -236,7 +274,7 @@ def train(
         info = EpochInfo(epoch, cfg.epochs, *train_means, test["loss"], test["recon"], test["kl"],
                          time.perf_counter() - start)
         if not is_classifier:
-            with torch.no_grad():
+            with torch.inference_mode():
                 model.eval()
                 info.latents = model.encode(_as_float(test_x[snap])).cpu().numpy()
                 info.labels = test_y[snap].cpu().numpy()

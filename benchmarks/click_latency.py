@@ -1,13 +1,18 @@
 """Click -> decoded image latency of the latent explorer, in a real browser.
 
-Starts ``streamlit run app.py`` on a free loopback port (shipped checkpoints, offline), opens the
-explorer in headless Chromium, clicks each map N times (default 20) at seeded random spots, one
-click every ``--gap`` seconds, and measures in the page from the ``mousedown`` to the animation
-frame in which the new decoded image is in the DOM (the frame it is painted in). Prints one line
-per click, p50/p95 per map and overall; the last line is one JSON object with ``p50_ms`` and
-``p95_ms``.
+Starts the app the way ``make run`` does (``python -m aeviz.ui.launch``: the server warms its
+caches in the background) on a free loopback port (shipped checkpoints, offline) and waits until
+it is warm; then the first visit: headless Chromium opens the explorer and the time until both
+maps are on screen is printed (``first_visit_s``). Then it clicks each map N times (default 20) at
+seeded random spots, one click every ``--gap`` seconds, and measures in the page from the
+``mousedown`` to the animation frame in which the new decoded image is in the DOM (the frame it is
+painted in). Prints one line per click, p50/p95 per map and overall; the last line is one JSON
+object with ``p50_ms``, ``p95_ms`` and ``first_visit_s``.
 
-    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/click_latency.py [--clicks 20] [--gap 1.0]
+    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/click_latency.py [--clicks 20] [--gap 1.0] [--no-warm]
+
+``--no-warm`` starts plain ``streamlit run app.py`` instead (the first visit then pays for torch's
+import and every cache), for comparison.
 """
 from __future__ import annotations
 
@@ -22,43 +27,24 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
-
-# Timestamps the mousedown (capture phase, before plotly sees it) and the first animation frame
-# after the decoded panel's text changes.
-PROBE_JS = """
-(slot) => {
-  const target = document.querySelector(`.st-key-decoded_${slot}`);
-  const state = window.__aevizLat = {t0: null, t1: null, before: target ? target.innerText : ''};
-  document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
-                            {capture: true, once: true});
-  const check = () => {
-    const el = document.querySelector(`.st-key-decoded_${slot}`);
-    if (el && el.innerText !== state.before && el.querySelector('img') && state.t1 === null) {
-      requestAnimationFrame(() => { state.t1 = performance.now(); });
-      obs.disconnect();
-    }
-  };
-  const obs = new MutationObserver(check);
-  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-}
-"""
-
-
-
+from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, start_server, stop_server  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clicks", type=int, default=20, help="clicks per map")
     ap.add_argument("--gap", type=float, default=1.0, help="seconds between clicks")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-warm", dest="warm", action="store_false",
+                    help="start plain `streamlit run app.py` (no warm-up) to compare the first visit")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
 
     rng = np.random.default_rng(args.seed)
     log = tempfile.NamedTemporaryFile("w", prefix="click-latency-", suffix=".log", delete=False)
-    proc, url = start_server(log)
+    t_start = time.time()
+    proc, url = start_server(log, warm=args.warm)
+    ready_s = time.time() - t_start
     times: dict[str, list[float]] = {"ae": [], "vae": []}
     try:
         with sync_playwright() as p:
@@ -68,7 +54,9 @@ def main() -> None:
             page.goto(url)
             for slot in times:
                 page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=120_000)
-            print(f"maps on screen {time.time() - t:.1f} s after the page was opened")
+            first_visit = time.time() - t
+            print(f"server ready{' and warm' if args.warm else ''} {ready_s:.1f} s after start; first visit: "
+                  f"both maps on screen {first_visit:.2f} s after the page was opened")
             page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
             page.wait_for_timeout(1500)
             for i in range(args.clicks):
@@ -97,7 +85,8 @@ def main() -> None:
                   f"p95 {np.percentile(values, 95):.1f} ms")
     print(json.dumps({"p50_ms": round(float(np.percentile(everything, 50)), 1),
                       "p95_ms": round(float(np.percentile(everything, 95)), 1),
-                      "clicks": int(everything.size), "gap_s": args.gap, "cpu_count": os.cpu_count()}))
+                      "clicks": int(everything.size), "gap_s": args.gap, "first_visit_s": round(first_visit, 2),
+                      "warm": args.warm, "cpu_count": os.cpu_count()}))
 
 
 if __name__ == "__main__":

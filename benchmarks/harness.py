@@ -22,26 +22,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log, app: str = "app.py") -> tuple[subprocess.Popen, str]:
-    """``streamlit run app`` (offline, shipped checkpoints); returns (process, url) once healthy."""
-    port = free_port()
+def start_server(log, app: str = "app.py", port: int | None = None, warm: bool = False,
+                 timeout: float = 180.0) -> tuple[subprocess.Popen, str]:
+    """Start the app server (offline, shipped checkpoints) on a free loopback port; returns
+    (process, url) once /_stcore/health answers. ``warm``: start it the way ``make run`` does
+    (``python -m aeviz.ui.launch``, which warms the caches in the background) and also wait for
+    its "warm" line in ``log``, so a first visit finds the server as a class would."""
+    port = port or free_port()
     env = {**os.environ, "AEVIZ_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.headless=true",
+    head = ["-m", "aeviz.ui.launch"] if warm else ["-m", "streamlit", "run", app]
+    proc = subprocess.Popen([sys.executable, *head, "--server.headless=true",
                              f"--server.port={port}", "--server.address=127.0.0.1",
                              "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
+    deadline = time.time() + timeout
+    healthy = False
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not answer within 90 s")
+        if not healthy:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    healthy = True
+            except OSError:
+                time.sleep(0.3)
+                continue
+        if not warm or "aeviz: warm" in Path(log.name).read_text(errors="replace"):
+            return proc, url
+        time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer (or warm up) within {timeout:.0f} s; see {log.name}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -50,3 +61,51 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def rss_mb(pids) -> float:
+    """Resident memory of these processes (MB), from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def percentile(values, q: float) -> float | None:
+    if not len(values):
+        return None
+    import numpy as np
+
+    return round(float(np.percentile(np.asarray(values, dtype=float), q)), 1)
+
+
+# In the page: timestamps the mousedown (capture phase, before plotly sees it) and the first
+# animation frame after the decoded panel of map `slot` changes (a new image in the DOM).
+PROBE_JS = """
+(slot) => {
+  const target = document.querySelector(`.st-key-decoded_${slot}`);
+  const state = window.__aevizLat = {t0: null, t1: null, before: target ? target.innerHTML : ''};
+  document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
+                            {capture: true, once: true});
+  const check = () => {
+    const el = document.querySelector(`.st-key-decoded_${slot}`);
+    if (el && el.innerHTML !== state.before && el.querySelector('img') && state.t1 === null) {
+      requestAnimationFrame(() => { state.t1 = performance.now(); });
+      obs.disconnect();
+    }
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}
+"""
+
+
+def plot_area(slot: str) -> str:
+    """CSS selector of map `slot`'s plot area (plotly's drag layer)."""
+    return f".st-key-latent_{slot} .js-plotly-plot .nsewdrag"

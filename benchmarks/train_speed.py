@@ -2,18 +2,24 @@
 
 The seeds' loop as they wrote it: a dataset that yields PIL images through ToTensor and
 Normalize, a DataLoader with batch 128 and shuffle, Adam (lr 1e-3, weight decay 1e-5), MSE on a
-Tanh output. aeviz's loop: the same MLP widths (784 -> 128 -> 64 -> 12 -> 2 and back), the same
-batch size and optimiser, the same number of samples, data resident on the device.
+Tanh output. aeviz's loop (``aeviz.training.train``): the same MLP widths (784 -> 128 -> 64 -> 12
+-> 2 and back), the same batch size and optimiser settings, the same number of samples, data
+resident on the device; its time includes its per-epoch pass over the test split.
 
-    python benchmarks/train_speed.py [--repeats 3] [--epochs 2] [--device auto] [--gpu-epochs 10]
+    python benchmarks/train_speed.py [--repeats 5] [--epochs 10] [--threads 1] [--device auto]
 
-Prints each run, then the medians; the last line is one JSON object with
-``seed_samples_per_second``, ``aeviz_samples_per_second`` and ``ratio``. On a GPU it also times
-aeviz's best settings (large batch) over 10 epochs of the training set.
+Each repeat runs the two loops back to back (alternating, after one discarded warm-up of each),
+so drift on a shared machine hits both alike. Throughput is given two ways: by the wall clock,
+and by the process's CPU time (both loops run on one thread, so CPU time is the work done and
+barely moves when other programs share the cores). Prints each repeat, then medians with their
+range; the last line is one JSON object with ``seed_samples_per_second``,
+``aeviz_samples_per_second``, ``ratio`` (median of the per-repeat wall-clock ratios) and the
+same by CPU time. On a GPU it also times aeviz's best settings (large batch) over 10 epochs.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import sys
@@ -47,8 +53,9 @@ class SeedAutoencoder(nn.Module):
         return self.decoder(self.encoder(x))
 
 
-def seed_loop(images_u8: torch.Tensor, epochs: int, device: torch.device) -> float:
-    """Samples per second of the tutorial's loop, data through PIL and a DataLoader."""
+def seed_loop(images_u8: torch.Tensor, epochs: int, device: torch.device) -> tuple[float, float]:
+    """(samples per second by the wall clock, by CPU time) of the tutorial's loop, data through
+    PIL and a DataLoader."""
     from PIL import Image
     from torch.utils.data import DataLoader, Dataset
     from torchvision import transforms
@@ -70,7 +77,7 @@ def seed_loop(images_u8: torch.Tensor, epochs: int, device: torch.device) -> flo
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-5)
     criterion = nn.MSELoss()
     samples = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(epochs):
         for img, _ in loader:
             img = img.view(img.size(0), -1).to(device)
@@ -81,48 +88,82 @@ def seed_loop(images_u8: torch.Tensor, epochs: int, device: torch.device) -> flo
             samples += img.size(0)
     if device.type == "cuda":
         torch.cuda.synchronize()
-    return samples / (time.perf_counter() - start)
+    return samples / (time.perf_counter() - start), samples / (time.process_time() - cpu)
 
 
-def aeviz_loop(dataset, epochs: int, device: str, batch_size: int = 128, hidden=SEED_WIDTHS) -> tuple[float, float]:
-    """(samples per second, seconds) of aeviz's loop; its time includes the per-epoch test pass."""
+def aeviz_loop(dataset, epochs: int, device: str, batch_size: int = 128,
+               hidden=SEED_WIDTHS) -> tuple[float, float, float]:
+    """(samples per second by the wall clock, by CPU time, seconds) of aeviz's loop; its time
+    includes the per-epoch test pass."""
     torch.manual_seed(0)
     model = build_model(ModelConfig(kind="ae", hidden=hidden))
     cfg = TrainConfig(epochs=epochs, batch_size=batch_size, lr=1e-3, weight_decay=1e-5, recon_loss="mse",
                       device=device, snapshot_size=0)
+    cpu = time.process_time()
     result = train(model, dataset, cfg)
-    return result.samples_per_second, result.seconds
+    return result.samples_per_second, result.samples_seen / (time.process_time() - cpu), result.seconds
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=10, help="epochs of the training split per run")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads for both loops (1, as the studio trains; 0 = torch's default)")
     p.add_argument("--device", default="auto")
     p.add_argument("--gpu-epochs", type=int, default=10)
     args = p.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     device = pick_device(args.device)
     dataset = load_dataset("mnist")
-    print(f"data: {dataset.describe()}; device: {device}; torch threads: {torch.get_num_threads()}")
-    seed, ours = [], []
+    print(f"data: {dataset.describe()}; device: {device}; torch threads: {torch.get_num_threads()}; "
+          f"{args.epochs} epochs per run")
+    seed_loop(dataset.train_images[:2048], 1, device)  # warm-up: imports, allocator, first calls
+    aeviz_loop(dataclasses.replace(dataset, train_images=dataset.train_images[:2048],
+                                   train_labels=dataset.train_labels[:2048]), 1, str(device))
+    seed, ours, ratios, cpu_ratios = [], [], [], []
     for r in range(args.repeats):  # alternate, so drift on a shared machine hits both alike
-        seed.append(seed_loop(dataset.train_images, args.epochs, device))
-        ours.append(aeviz_loop(dataset, args.epochs, str(device))[0])
-        print(f"run {r + 1}: seed loop {seed[-1]:,.0f} samples/s, aeviz loop {ours[-1]:,.0f} samples/s")
+        first, second = (seed_loop, aeviz_loop) if r % 2 == 0 else (aeviz_loop, seed_loop)
+        results = {}
+        for loop in (first, second):
+            if loop is seed_loop:
+                results["seed"] = seed_loop(dataset.train_images, args.epochs, device)
+            else:
+                results["aeviz"] = aeviz_loop(dataset, args.epochs, str(device))[:2]
+        seed.append(results["seed"])
+        ours.append(results["aeviz"])
+        ratios.append(ours[-1][0] / seed[-1][0])
+        cpu_ratios.append(ours[-1][1] / seed[-1][1])
+        print(f"run {r + 1}: seed loop {seed[-1][0]:,.0f} samples/s (CPU time {seed[-1][1]:,.0f}), "
+              f"aeviz loop {ours[-1][0]:,.0f} (CPU time {ours[-1][1]:,.0f}): "
+              f"{ratios[-1]:.2f}x (CPU time {cpu_ratios[-1]:.2f}x)", flush=True)
     summary = {
         "device": str(device),
+        "threads": torch.get_num_threads(),
         "samples_per_run": args.epochs * len(dataset.train_labels),
         "repeats": args.repeats,
-        "seed_samples_per_second": round(statistics.median(seed), 1),
-        "aeviz_samples_per_second": round(statistics.median(ours), 1),
+        "seed_samples_per_second": round(statistics.median(s[0] for s in seed), 1),
+        "aeviz_samples_per_second": round(statistics.median(o[0] for o in ours), 1),
+        "ratio": round(statistics.median(ratios), 2),
+        "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
+        "seed_cpu_samples_per_second": round(statistics.median(s[1] for s in seed), 1),
+        "aeviz_cpu_samples_per_second": round(statistics.median(o[1] for o in ours), 1),
+        "cpu_ratio": round(statistics.median(cpu_ratios), 2),
+        "cpu_ratio_range": [round(min(cpu_ratios), 2), round(max(cpu_ratios), 2)],
     }
-    summary["ratio"] = round(summary["aeviz_samples_per_second"] / summary["seed_samples_per_second"], 2)
     if device.type == "cuda":
-        sps, secs = aeviz_loop(dataset, args.gpu_epochs, str(device), batch_size=4096, hidden=(256, 128))
+        sps, _, secs = aeviz_loop(dataset, args.gpu_epochs, str(device), batch_size=4096, hidden=(256, 128))
         summary.update(best_samples_per_second=round(sps, 1), best_seconds_for_epochs=round(secs, 3),
                        best_epochs=args.gpu_epochs, best_batch_size=4096)
-    print(f"median: seed {summary['seed_samples_per_second']:,.0f} samples/s, "
-          f"aeviz {summary['aeviz_samples_per_second']:,.0f} samples/s, ratio {summary['ratio']}x")
+    print(f"median of {args.repeats}: seed {spread([s[0] for s in seed])} samples/s, "
+          f"aeviz {spread([o[0] for o in ours])} samples/s; ratio {summary['ratio']}x "
+          f"({summary['ratio_range'][0]}-{summary['ratio_range'][1]}); by CPU time {summary['cpu_ratio']}x "
+          f"({summary['cpu_ratio_range'][0]}-{summary['cpu_ratio_range'][1]})")
     print(json.dumps(summary))
 
 

@@ -79,3 +79,51 @@ def test_device_auto_picks_cpu_here_and_refuses_missing_cuda():
         assert pick_device("auto").type in ("cpu", "mps")
         with pytest.raises(ValueError, match="no CUDA GPU"):
             pick_device("cuda")
+
+
+@pytest.mark.parametrize("n,batch", [(1000, 100), (1000, 128), (300, 2048), (5, 4)])
+def test_batches_are_the_permuted_slices_converted_in_blocks(n, batch):
+    from aeviz.training import iter_batches
+
+    images = torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8)
+    labels = torch.arange(n)
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(1))
+    got = list(iter_batches(images, labels, perm, batch))
+    assert len(got) == -(-n // batch)
+    for k, (x, y) in enumerate(got):
+        idx = perm[k * batch:(k + 1) * batch]
+        assert torch.equal(y, idx)
+        assert x.dtype == torch.float32 and x.shape == (len(idx), 1, 28, 28)
+        torch.testing.assert_close(x, images[idx].unsqueeze(1).float() / 255)
+
+
+def test_adam_is_fused_on_the_cpu():
+    from aeviz.training import make_optimizer
+
+    opt = make_optimizer(build_model(ModelConfig(kind="vae")), TrainConfig(), torch.device("cpu"))
+    assert isinstance(opt, torch.optim.Adam) and opt.defaults["fused"]
+
+
+def test_divergence_late_in_a_run_restores_recent_finite_weights(small, monkeypatch):
+    """The kept weights are a recent snapshot (at most SNAPSHOT_EVERY steps old), not the initial ones."""
+    from aeviz.models import LatentModel
+
+    calls = {"n": 0}
+    original = LatentModel.loss
+
+    def poisoned(self, *a, **k):
+        terms = original(self, *a, **k)
+        calls["n"] += 1
+        if calls["n"] > 25:  # 25 calls = 23 training steps and 2 test passes; then every loss is NaN
+            terms = {**terms, "loss": terms["loss"] * float("nan")}
+        return terms
+
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(kind="ae"))
+    initial = {k: v.clone() for k, v in model.state_dict().items()}
+    monkeypatch.setattr(LatentModel, "loss", poisoned)
+    result = train(model, small, TrainConfig(epochs=3, batch_size=100))
+    assert result.status == "diverged" and "step 24" in result.message
+    assert result.epochs_done == 2  # two whole epochs of 10 steps were recorded before it blew up
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    assert any(not torch.equal(initial[k], v) for k, v in model.state_dict().items())

@@ -43,7 +43,13 @@ def choose_pair(dataset: str, key: str) -> tuple[Pane | None, Pane | None]:
             i = st.selectbox(t(f"anomaly.pick_{slot}"), range(len(choices)), index=index,
                              format_func=lambda j, c=choices: f"{c[j]['name']} ({c[j].get('kind')})",
                              key=f"{key}_{slot}_{dataset}")
-            out.append(pane_for(slot, choices[i]))
+            pane = pane_for(slot, choices[i])
+            try:
+                get_model(pane.path)  # a corrupted checkpoint disables this side only, with a message
+            except ValueError as e:
+                st.error(t("explorer.cannot_show", name=pane.name, error=e))
+                pane = None
+            out.append(pane)
     return out[0], out[1]
 
 

@@ -44,6 +44,11 @@ def _remember(slot: str, pane: Pane, dataset: str) -> None:
     event = (st.session_state.get(f"explorer_listener_{slot}") or {}).get("click")
     if not event:
         return
+    seq = event.get("seq")  # click.js numbers its clicks and resends one that went unanswered
+    seq = int(seq) if isinstance(seq, (int, float)) else None
+    last = st.session_state.get(click_key(slot))
+    if seq is not None and last is not None and last.get("seq") == seq:
+        return  # a resend of the click the panel shows already: nothing new
     row = event.get("row")
     if row is not None:
         codes = data.map_data(pane.path, pane.mtime, dataset)["codes"]
@@ -52,7 +57,8 @@ def _remember(slot: str, pane: Pane, dataset: str) -> None:
         rows[:] = (rows + [int(row)])[-2:]
     else:
         z = (float(event["x"]), float(event["y"]))
-    st.session_state[click_key(slot)] = {"z": z, "row": None if row is None else int(row)}
+    # The panel echoes ``seq`` (data-aeviz-seq): click.js and the load benchmark see which click it answers.
+    st.session_state[click_key(slot)] = {"z": z, "row": None if row is None else int(row), "seq": seq}
     clicks = st.session_state.setdefault(f"explorer_clicks_{slot}", [])
     clicks[:] = (clicks + [z])[-2:]
 
@@ -76,7 +82,9 @@ def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
         z = click["z"]
         where = (t("explorer.where_row", row=click["row"]) if click["row"] is not None
                  else t("explorer.where_empty"))
-        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px">'
+        seq = click.get("seq")  # which click this answers (click.js, the load benchmark)
+        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px" class="aeviz-answer"'
+                f' data-aeviz-seq="{seq if seq is not None else 0}">'
                 f'{t("explorer.decoded_by", name=pane.name)}</div>'
                 f'{data.img_tag(image, width=f"{DECODED_PX}px", title=t("explorer.decoded_image"))}'
                 f'<div class="aeviz-z" style="font:600 1.1rem monospace;margin-top:6px;white-space:nowrap">'
@@ -108,7 +116,8 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
 def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, overlay: str) -> None:
     """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
     # `figure` changes with the chart (another checkpoint, an overlay): the listener hooks the new one.
-    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "figure": f"{pane.path}|{overlay}"},
+    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
+                                                      "figure": f"{pane.path}|{overlay}"},
               on_click_change=lambda: _remember(slot, pane, dataset))
     explorer_url.bind_click(slot, len(data.test_subset(dataset)["labels"]))  # the click in the URL
     click = st.session_state.get(click_key(slot))

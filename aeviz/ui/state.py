@@ -31,6 +31,9 @@ def _loaded() -> set:
 def cached_model(path: str, mtime: float) -> torch.nn.Module:
     """A loaded checkpoint; ``mtime`` is part of the key so a re-saved folder is reloaded."""
     model = load_model(path)
+    # Shared by every session: no gradients, so nothing can train it in place by accident
+    # (inference runs under torch.inference_mode()).
+    model.requires_grad_(False)
     # Move the long-lived model objects out of the collector's way: later runs stay fast
     # even where post-run garbage collection is on.
     gc.collect()

@@ -1,26 +1,91 @@
-// Hears clicks on one plotly chart and reports {x, y, row} to Python. It relies on plotly's page
-// structure (.st-key-<key> .js-plotly-plot, gd.on, plotly_click's xvals/yvals under
+// Hears clicks on one plotly chart and reports {x, y, row, seq} to Python. It relies on plotly's page
+// structure (.st-key-<key> .js-plotly-plot, gd.on, gd._ev, plotly_click's xvals/yvals under
 // layout.clickanywhere), not a public Streamlit API: tests/browser/test_explorer_browser.py covers it.
+//
+// Why it is built this way (a click must never go unanswered):
+// - The chart is found again on every press (a capture-phase pointerdown, before plotly's own
+//   mousedown): a chart that remounted or was re-plotted (plotly's purge drops its listeners) is
+//   hooked before its plotly_click fires, however late it appeared. A chart counts as hooked only
+//   while its current event emitter (gd._ev) carries our handler.
+// - The sender is looked up at click time in a page-wide registry, so it is always the latest
+//   mount's setTriggerValue.
+// - Every click carries a sequence number, so two clicks are never the same event, and the panel
+//   that shows the decoded image echoes the number it answers (data-aeviz-seq). A click not answered
+//   within RESEND_MS is sent again (same number: the server ignores a number it has answered).
+//   Streamlit can drop a rerun under load (a new run started while the previous run's last messages
+//   were still queued, or a reconnect); the resend makes the answer arrive anyway.
+const RESEND_MS = 4000;
+const MAX_RESENDS = 4;
+const REG = window.__aevizClick || (window.__aevizClick = { targets: {}, installed: false, sent: 0, resent: 0, last: 0 });
+
+function chartOf(target) {
+  return document.querySelector(`.st-key-${target} .js-plotly-plot`);
+}
+
+function answered(t, seq) {
+  const el = t.panel && document.querySelector(`.st-key-${t.panel} [data-aeviz-seq]`);
+  return !!el && Number(el.dataset.aevizSeq) >= seq;
+}
+
+function check(t, seq) {
+  const p = t.pending;
+  if (!p || p.payload.seq !== seq) return; // a newer click took over; it has its own check
+  if (answered(t, seq)) { t.pending = null; return; }
+  if (p.tries >= MAX_RESENDS || !t.send) { t.pending = null; return; }
+  p.tries += 1;
+  REG.resent += 1;
+  t.send('click', p.payload);
+  setTimeout(() => check(t, seq), RESEND_MS);
+}
+
+function onPlotlyClick(target, ev) {
+  const t = REG.targets[target];
+  if (!t || !t.send) return;
+  const pts = (ev && ev.points) || [];
+  const pt = pts.find((p) => p.customdata !== undefined && p.customdata !== null);
+  const row = pt ? Number(Array.isArray(pt.customdata) ? pt.customdata[0] : pt.customdata) : null;
+  const x = ev.xvals && ev.xvals.length ? ev.xvals[0] : (pt ? pt.x : null);
+  const y = ev.yvals && ev.yvals.length ? ev.yvals[0] : (pt ? pt.y : null);
+  if (x === null || y === null) return;
+  // Increasing within the page and unlike any number an earlier page of this session used.
+  REG.last = Math.max(REG.last + 1, Date.now() * 1000);
+  const payload = { x: x, y: y, row: row, seq: REG.last };
+  t.pending = { payload: payload, tries: 0 };
+  t.lastSeq = payload.seq;
+  REG.sent += 1;
+  t.send('click', payload);
+  setTimeout(() => check(t, payload.seq), RESEND_MS);
+}
+
+function hook(target) {
+  const gd = chartOf(target);
+  if (!gd || typeof gd.on !== 'function' || !gd._fullLayout || !gd._ev) return false;
+  if (gd.__aevizClickEv === gd._ev) return true;
+  gd.__aevizClickEv = gd._ev;
+  gd.on('plotly_click', (ev) => onPlotlyClick(target, ev));
+  return true;
+}
+
+function install() {
+  if (REG.installed) return;
+  REG.installed = true;
+  document.addEventListener('pointerdown', (e) => {
+    for (const target of Object.keys(REG.targets)) {
+      const box = e.target && e.target.closest && e.target.closest(`.st-key-${target}`);
+      if (box) hook(target);
+    }
+  }, { capture: true });
+}
+
 export default function(component) {
   const { data, setTriggerValue } = component;
-  const hook = (tries) => {
-    const gd = document.querySelector(`.st-key-${data.target} .js-plotly-plot`);
-    if (!gd || typeof gd.on !== 'function' || !gd._fullLayout) {
-      if (tries > 0) setTimeout(() => hook(tries - 1), 100);
-      return;
-    }
-    gd.__aevizSend = setTriggerValue;  // the latest mount's sender
-    if (gd.__aevizClickHooked) return;
-    gd.__aevizClickHooked = true;
-    gd.on('plotly_click', (ev) => {
-      const pts = (ev && ev.points) || [];
-      const pt = pts.find((p) => p.customdata !== undefined && p.customdata !== null);
-      const row = pt ? Number(Array.isArray(pt.customdata) ? pt.customdata[0] : pt.customdata) : null;
-      const x = ev.xvals && ev.xvals.length ? ev.xvals[0] : (pt ? pt.x : null);
-      const y = ev.yvals && ev.yvals.length ? ev.yvals[0] : (pt ? pt.y : null);
-      if (x === null || y === null || !gd.__aevizSend) return;
-      gd.__aevizSend('click', { x: x, y: y, row: row });
-    });
-  };
-  hook(100);
+  const t = REG.targets[data.target] || (REG.targets[data.target] = { target: data.target, pending: null });
+  t.panel = data.panel;
+  t.send = setTriggerValue;
+  install();
+  // Hook now if the chart is there (hover shows nothing otherwise); a press hooks it at the latest.
+  const attempt = (tries) => { if (!hook(data.target) && tries > 0) setTimeout(() => attempt(tries - 1), 200); };
+  attempt(50);
+  // No clean-up: the sender stays valid while the element id stays, and a newer mount replaces it.
+  return undefined;
 }

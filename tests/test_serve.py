@@ -1,0 +1,79 @@
+"""`make serve`: two app replicas behind nginx on loopback, sticky sessions, websockets through
+the proxy, and a full click (the explorer's rerun message, its answer) through it."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from aeviz import serve
+from conftest import ROOT, free_port
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from protocol import ExplorerSession  # noqa: E402
+
+
+def test_generated_config_is_sticky_and_upgrades_websockets(tmp_path):
+    conf = serve.nginx_config(tmp_path, "127.0.0.1", 8080, [9001, 9002])
+    assert "hash $aeviz_route consistent;" in conf and "server 127.0.0.1:9001" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "Connection $connection_upgrade" in conf
+    assert f"pid {tmp_path}/nginx.pid;" in conf and "/var/" not in conf and "/etc/" not in conf
+    assert "ip_hash;" in serve.nginx_config(tmp_path, "127.0.0.1", 8080, [9001], sticky="ip")
+
+
+@pytest.fixture(scope="module")
+def cluster(checkpoint_copy, tmp_path_factory):
+    if not Path(serve.NGINX).exists():
+        if os.environ.get("AEVIZ_REQUIRE_BROWSER", "") not in ("", "0"):
+            pytest.fail(f"nginx missing ({serve.NGINX}) but CI requires it: apt-get install -y nginx")
+        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    c = serve.Cluster(2, free_port(), "127.0.0.1", run_dir=tmp_path_factory.mktemp("serve"),
+                      env={"AEVIZ_OFFLINE": "1", "AEVIZ_CHECKPOINTS": str(checkpoint_copy)})
+    try:
+        c.start()
+        yield c
+    finally:
+        c.stop()
+
+
+def _upstream(url: str, cookie: str | None) -> tuple[str, str | None]:
+    req = urllib.request.Request(url, headers={"Cookie": f"aeviz_route={cookie}"} if cookie else {})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.headers["X-Aeviz-Upstream"], r.headers.get("Set-Cookie")
+
+
+def test_sessions_stick_to_one_replica_and_spread_over_both(cluster):
+    first, set_cookie = _upstream(cluster.url + "/", None)
+    assert set_cookie and set_cookie.startswith("aeviz_route=")
+    cookie = set_cookie.split(";")[0].split("=", 1)[1]
+    for path in ("/", "/_stcore/health", "/explorer"):
+        assert _upstream(cluster.url + path, cookie)[0] == first  # the same browser, the same replica
+    seen = {_upstream(cluster.url + "/_stcore/health", f"browser-{i}")[0] for i in range(40)}
+    assert seen == {f"127.0.0.1:{p}" for p in cluster.ports}
+
+
+def test_a_click_through_the_proxy_is_answered(cluster):
+    async def session() -> list[float | None]:
+        s = ExplorerSession(cluster.url, timeout=120)
+        try:
+            await s.open()
+            return [await s.click(slot, x, y, timeout=30) for slot, x, y in (("ae", 0.5, -1.0), ("vae", -0.3, 0.8))]
+        finally:
+            await s.close()
+
+    async def two() -> list:
+        return await asyncio.wait_for(asyncio.gather(session(), session()), 240)
+
+    # In a thread of its own: Playwright's sync API may hold this thread's event loop.
+    box: dict = {}
+    worker = threading.Thread(target=lambda: box.update(answers=asyncio.run(two())))
+    worker.start()
+    worker.join(300)
+    answers = box["answers"]
+    assert all(t is not None for pair in answers for t in pair), answers
