@@ -39,6 +39,8 @@ DEFAULT_HEARTBEAT_S = 6.0
 WATCH_INTERVAL_S = 0.2
 ORIGIN = "training-studio"  # written into every checkpoint the studio saves
 ABANDONED = "the page that started it was closed"
+STOPPED_BY_USER = "stopped by the user"
+SHUTDOWN = "stopped because the server is shutting down"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 
 
@@ -133,6 +135,7 @@ class RunView:
     steps: np.ndarray  # (k, 4): step, loss, recon, kl (window means)
     history: list[EpochRecord]
     labels: np.ndarray | None  # labels of the snapshot subset
+    detail: dict = field(default_factory=dict)  # TrainResult.detail, plus "error" for a failure
 
 
 @dataclass
@@ -146,6 +149,7 @@ class JobView:
     samples_per_second: float
     runs: dict[str, RunView]
     originals: np.ndarray  # (8, 28, 28) the test images whose reconstructions are recorded
+    reason: str = ""  # why it was cancelled (STOPPED_BY_USER, ABANDONED, SHUTDOWN or a caller's text)
 
     @property
     def done(self) -> bool:
@@ -168,6 +172,7 @@ class _Run:
         self.history: list[EpochRecord] = []
         self.labels: np.ndarray | None = None
         self.result: TrainResult | None = None
+        self.detail: dict = {}
 
 
 class Job:
@@ -187,6 +192,7 @@ class Job:
         self.spec, self.owner = spec, owner
         self._dataset = dataset
         self.data_description = dataset.describe()
+        self.data_info = dataset.to_dict()  # the same, as fields a page can write in its own language
         self.device = str(pick_device(spec.train.device))
         self._owner_alive = owner_alive
         self.heartbeat_s = heartbeat_setting() if heartbeat_s is None else heartbeat_s
@@ -220,7 +226,7 @@ class Job:
     def heartbeat(self) -> None:
         self._last_beat = self._clock()
 
-    def cancel(self, reason: str = "stopped by the user") -> None:
+    def cancel(self, reason: str = STOPPED_BY_USER) -> None:
         with self._lock:
             if not self._reason:
                 self._reason = reason
@@ -296,12 +302,14 @@ class Job:
                            on_epoch=lambda e: self._epoch(run, e), cancel=self._cancel)
             with self._lock:
                 run.result = result
+                run.detail = dict(result.detail)
                 run.status = result.status
                 run.message = result.message if result.status != "cancelled" else (
                     f"{self._reason or 'stopped'} after {result.epochs_done} of {cfg.epochs} epochs")
         except Exception as e:  # noqa: BLE001 - report any failure on the page instead of losing it
             with self._lock:
                 run.status, run.message = "failed", f"{type(e).__name__}: {e}"
+                run.detail = {"error": f"{type(e).__name__}: {e}"}
                 self.models.pop(kind, None)
             self._cancel.set()  # the comparison is meaningless with one side missing
 
@@ -327,7 +335,7 @@ class Job:
             seconds = max(now - self._started, 0.0) if self._started else 0.0
             runs = {k: RunView(k, r.status, r.message, r.epoch, r.epochs, r.step, r.total_steps, r.samples,
                                r.samples_per_second, np.asarray(r.steps, dtype=np.float64).reshape(-1, 4),
-                               list(r.history), r.labels)
+                               list(r.history), r.labels, dict(r.detail))
                     for k, r in self._runs.items()}
             state = self._state if self.done else "running"
             reason = self._reason
@@ -344,7 +352,7 @@ class Job:
         elif state == "cancelled" and reason:
             messages.insert(0, f"Training {reason}.")
         return JobView(self.id, state, " ".join(messages), seconds, fraction, eta,
-                       samples / seconds if seconds > 0 else 0.0, runs, self.originals)
+                       samples / seconds if seconds > 0 else 0.0, runs, self.originals, reason)
 
     # ---- saving --------------------------------------------------------------------------
     def checkpoint_info(self, kind: str, metrics: dict | None = None) -> dict:
@@ -377,16 +385,24 @@ class Job:
         return save_new_checkpoint(model, root, name, info, overwrite=overwrite)
 
 
+def checkpoint_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a checkpoint folder name, as a code ("empty", "pattern", "dots"), or
+    None if it can. Pages translate the code; ``checkpoint_name_error`` gives the English sentence."""
+    if not name:
+        return "empty"
+    if not NAME_RE.match(name):
+        return "pattern"
+    if ".." in name:
+        return "dots"
+    return None
+
+
 def checkpoint_name_error(name: str) -> str | None:
     """Why ``name`` cannot be a checkpoint folder name, or None if it can."""
-    if not name:
-        return "Give the checkpoint a name."
-    if not NAME_RE.match(name):
-        return ("Use 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit "
-                f"(got {name!r}).")
-    if ".." in name:
-        return "A name may not contain '..'."
-    return None
+    return {None: None, "empty": "Give the checkpoint a name.",
+            "pattern": ("Use 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit "
+                        f"(got {name!r})."),
+            "dots": "A name may not contain '..'."}[checkpoint_name_problem(name)]
 
 
 def existing_checkpoint_origin(folder: Path) -> str | None:
@@ -435,6 +451,10 @@ def save_new_checkpoint(model: torch.nn.Module, root: str | Path, name: str, inf
     return target
 
 
+class AlreadyRunning(ValueError):
+    """This owner has a training running already (one per owner)."""
+
+
 class Busy(Exception):
     """The registry is full: ``position`` is this owner's place in the queue (1 = next)."""
 
@@ -473,7 +493,7 @@ class JobRegistry:
         with self._lock:
             self._prune()
             if any(j.owner == owner for j in self._running):
-                raise ValueError("you already have a training running")
+                raise AlreadyRunning("you already have a training running")
             ahead = [o for o in self._queue if o != owner]
             if owner in self._queue:
                 ahead = ahead[:list(self._queue).index(owner)]
@@ -506,7 +526,7 @@ class JobRegistry:
             self._prune()
             return list(self._queue)
 
-    def stop_all(self, reason: str = "stopped because the server is shutting down", wait_s: float = 0.0) -> None:
+    def stop_all(self, reason: str = SHUTDOWN, wait_s: float = 0.0) -> None:
         """Cancel every running job; with ``wait_s``, wait that long for them to end (at exit, so
         no training thread is killed in the middle of a torch call)."""
         jobs = self.running()

@@ -90,6 +90,9 @@ class TrainResult:
     samples_seen: int
     device: str
     history: list[dict] = field(default_factory=list)  # EpochInfo.metrics() per epoch
+    # The numbers behind ``message`` (e.g. epoch, step, loss, lr of a divergence), so a page can
+    # write the sentence in its own language.
+    detail: dict = field(default_factory=dict)
 
     @property
     def samples_per_second(self) -> float:
@@ -209,6 +212,7 @@ def train(
     snapshot_step = 0
     first_loss: float | None = None
     status, message = "finished", f"trained {cfg.epochs} epochs"
+    detail: dict = {}
     history: list[dict] = []
     samples_seen = 0
     step = 0
@@ -224,6 +228,7 @@ def train(
         for x, y in iter_batches(train_x, train_y, perm, cfg.batch_size):
             if cancel is not None and cancel.is_set():
                 status, message, stop = "cancelled", f"stopped by the user in epoch {epoch}", True
+                detail = {"epoch": epoch}
                 break
             terms = _batch_loss(model, x, y, cfg)
             loss = terms["loss"]
@@ -237,6 +242,7 @@ def train(
                     status, stop = "diverged", True
                     message = (f"training diverged in epoch {epoch} (loss {value:.4g} at step {step}); "
                                f"try a smaller learning rate than {cfg.lr:g}. The last good weights are kept.")
+                    detail = {"epoch": epoch, "step": step, "loss": value, "lr": cfg.lr}
                     break
                 if step == 1 or step - snapshot_step >= SNAPSHOT_EVERY:
                     # These weights gave a finite, sane loss: keep them in case a later step blows up.
@@ -281,4 +287,5 @@ def train(
     model.to("cpu").eval()
     if device.type == "cuda":
         torch.cuda.empty_cache()
-    return TrainResult(status, message, len(history), time.perf_counter() - start, samples_seen, str(device), history)
+    return TrainResult(status, message, len(history), time.perf_counter() - start, samples_seen, str(device), history,
+                       detail)

@@ -25,6 +25,8 @@ def test_demo_sends_each_decoder_once_as_bytes():
     blobs = {read_export(p.bytes)[0]["meta"]["preview"]: p.bytes for p in protos if p.WhichOneof("data") == "bytes"}
     assert set(blobs) == {"hover_ae", "hover_vae"}
     header = read_export(blobs["hover_ae"])[0]
+    texts = header["meta"].pop("texts")  # the preview's words, from the catalogue (English here)
+    assert texts["title"] == "AE decoder, in your browser" and set(texts) == {"title", "note", "pinned", "partner"}
     assert header["meta"] == {"preview": "hover_ae", "map": "latent_ae", "partner": "hover_vae", "label": "AE",
                              "report": True}
     assert {p.id.rsplit("-", 1)[-1] for p in protos} == {"hover_ae", "hover_vae", "hover_same_z_js"}

@@ -122,7 +122,7 @@ def test_busy_server_queues_then_starts(studio, mnist):
         _start(at, epochs=1)
         assert "studio_job" not in at.session_state
         text = _texts(at)
-        assert "The server is busy: 1 training running (limit 1). You are next in line" in text, text
+        assert "The server is busy: 1 of 1 places in use. You are next in line" in text, text
         assert not at.button(key="studio_stop").disabled  # leaves the queue
     finally:
         other.cancel()

@@ -61,7 +61,7 @@ def held_out(dataset: str) -> dict:
     index = np.arange(len(images))
     if len(index) > SUBSET:
         index = np.sort(np.random.default_rng(SEED).choice(len(index), SUBSET, replace=False))
-    return {"images": images[index], "index": index, "describe": ds.describe(), "source": ds.source,
+    return {"images": images[index], "index": index, "describe": ds.describe(), "info": ds.to_dict(), "source": ds.source,
             "total": len(images)}
 
 

@@ -160,14 +160,14 @@ def map_measures(path: str, mtime: float, dataset: str, classifier_mtime: float)
 
 
 @st.cache_resource(show_spinner=False)
-def map_figure(path: str, mtime: float, dataset: str, overlay: str, lang: str):
+def map_figure(path: str, mtime: float, dataset: str, overlay: str, lang: str, height: int = MAP_HEIGHT):
     """The map figure, built once per process, overlay and language, and shared read-only: rebuilding
     it on every run costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
     d, sub = map_data(path, mtime, dataset), test_subset(dataset)
     legend = translate(lang, f"measures.overlay.{overlay}_legend") if overlay != "none" else ""
     return plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"],
                               background=overlay_background(path, mtime, dataset, overlay),
-                              legend_title=legend, height=MAP_HEIGHT)
+                              legend_title=legend, height=height)
 
 
 @torch.inference_mode()

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from aeviz.ui import explorer_data as data
+from aeviz.ui import explorer_url
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.hover import hover_preview
 from aeviz.ui.lang import current_language, t
@@ -66,8 +67,10 @@ def map_chart(slot: str, pane: Pane, dataset: str, overlay: str) -> None:
     """The map, in the page body: a click does not rerun it, so it keeps its zoom and costs nothing."""
     st.markdown(f"#### {t(f'kinds.long.{pane.kind}')}: `{pane.name}`")
     data.map_data(pane.path, pane.mtime, dataset)  # raises ValueError for an unreadable checkpoint
-    st.plotly_chart(data.map_figure(pane.path, pane.mtime, dataset, overlay, current_language()),
+    st.plotly_chart(data.map_figure(pane.path, pane.mtime, dataset, overlay, current_language(),
+                                    explorer_url.map_height()),
                     key=f"latent_{slot}", config=CHART_CONFIG, theme=None)
+    explorer_url.codes_export(slot, pane, dataset)
 
 
 def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
@@ -116,8 +119,10 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
     _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
                                                       "figure": f"{pane.path}|{overlay}"},
               on_click_change=lambda: _remember(slot, pane, dataset))
+    explorer_url.bind_click(slot, len(data.test_subset(dataset)["labels"]))  # the click in the URL
     click = st.session_state.get(click_key(slot))
     _decoded_panel(slot, pane, click)
+    explorer_url.map_export(slot, pane, dataset, overlay)
     if click is None:
         return
     _mark(key=f"explorer_mark_self_{slot}", data={

@@ -7,6 +7,7 @@ import streamlit as st
 
 from aeviz import analysis, plots
 from aeviz.ui import explorer_data as data
+from aeviz.ui import explorer_url
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.lang import t
 
@@ -27,6 +28,7 @@ def sections(panes: dict[str, Pane | None], dataset: str) -> None:
 
 
 def _manifold(panes: dict[str, Pane], dataset: str) -> None:
+    explorer_url.bind_section("manifold")
     st.markdown(t("explorer.manifold.text"))
     a, b = st.columns([2, 3])
     n = a.slider(t("explorer.manifold.size"), 5, 30, 20, key="explorer_grid_n")
@@ -42,6 +44,8 @@ def _manifold(panes: dict[str, Pane], dataset: str) -> None:
         col.plotly_chart(plots.manifold_figure(m["tiled"], m["axis_range"], title=title, height=600,
                                                tick_values=m["ticks"]),
                          key=f"explorer_manifold_{slot}", config={"displaylogo": False})
+        with col:
+            explorer_url.grid_export(slot, pane, m["tiled"])
 
 
 def _typical(images: np.ndarray, labels: np.ndarray, c: int) -> int:
@@ -67,6 +71,7 @@ def _use_last_rows() -> None:
 
 def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
     sub = data.test_subset(dataset)
+    explorer_url.bind_section("interpolation", len(sub["labels"]))
     st.markdown(t("explorer.interp.text"))
     source = st.radio(t("explorer.interp.between"), ["images", "clicks"], horizontal=True,
                       format_func=lambda k: t(f"explorer.interp.{k}"), key="explorer_interp_source")
@@ -113,6 +118,7 @@ def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
                 kind = t(f"kinds.short.{panes[slot].kind}")
                 st.html(f'<div style="font-weight:600;margin:6px 0 2px">{kind}: {panes[slot].name}</div>'
                         f'{data.img_tag(strip, title=kind)}')
+                explorer_url.strip_export(slot, panes[slot], strip)
     series = {f"{t(f'kinds.short.{panes[s].kind}')} ({panes[s].name})": analysis.step_changes(decoded[s])
               for s in SLOTS if s in decoded}
     st.plotly_chart(plots.step_change_figure(series, x_title=t("explorer.interp.step"),
@@ -138,6 +144,7 @@ def _gallery_html(images: np.ndarray, probs: np.ndarray | None, class_names, col
 def _prior(panes: dict[str, Pane], dataset: str) -> None:
     sub = data.test_subset(dataset)
     has_classifier = data.classifier_path(dataset) is not None
+    explorer_url.bind_section("sampling")
     st.markdown(t("explorer.sampling.text"))
     st.caption(t("explorer.sampling.frames", confident=f"{data.CONFIDENT:.0%}") if has_classifier
                else t("explorer.sampling.no_classifier"))

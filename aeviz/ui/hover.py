@@ -5,6 +5,9 @@ Python sends each decoder once per model as raw float32 bytes plus a JSON descri
 layers (``aeviz/decoder_export.py``); ``web/hover.js`` mirrors the forward pass,
 listens to the pointer over the plotly chart whose ``key`` it is given, and draws a 28x28 canvas.
 A click pins z there and is reported back: ``hover_preview`` returns it on the run that follows.
+On a touch screen a finger dragged over the map decodes the same way and a tap pins z; with "same
+z in both" on, a click or tap pins the other preview to the same z too. The preview's words come
+from the catalogue (``common.hover.*``), sent with the decoder's description.
 
 Use, next to each map (``st.plotly_chart(..., key="latent_ae")``)::
 
@@ -31,6 +34,7 @@ import streamlit as st
 from torch import nn
 
 from aeviz.decoder_export import UnsupportedDecoder, export_decoder, read_export
+from aeviz.ui.lang import t
 
 JS_FILE = Path(__file__).with_name("web") / "hover.js"
 COMPONENT = "aeviz.hover"
@@ -108,13 +112,14 @@ def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
     if not hover_enabled():
         return None
     if getattr(model, "latent_dim", None) != 2:
-        st.caption("Hover preview: only for 2-D latent spaces; click the map instead.")
+        st.caption(t("common.hover.only_2d"))
         return None
-    meta = {"preview": key, "map": map_key, "partner": partner, "label": label, "report": report_clicks}
+    meta = {"preview": key, "map": map_key, "partner": partner, "label": label, "report": report_clicks,
+            "texts": {k: t(f"common.hover.{k}", label=label or "") for k in ("title", "note", "pinned", "partner")}}
     try:
         blob, fingerprint = decoder_blob(model, meta)
     except UnsupportedDecoder as e:
-        st.caption(f"Hover preview needs an MLP decoder ({e}); this map answers clicks only.")
+        st.caption(t("common.hover.needs_mlp", error=e))
         return None
     sent = st.session_state.setdefault(SENT, {})
     data = {"fingerprint": fingerprint, "meta": meta} if sent.get(key) == fingerprint else blob
@@ -136,9 +141,8 @@ def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
 def same_z_switch(key: str = "hover_same_z", value: bool = True) -> bool:
     """The "same z in both" toggle: hovering one map also decodes that z through the other model
     and marks it on the other map. Returns its state."""
-    linked = st.toggle("Same z in both", value=value, key=key, disabled=not hover_enabled(),
-                       help="Hovering one map also decodes the same z with the other model and "
-                            "marks it on the other map.")
+    linked = st.toggle(t("common.hover.same_z"), value=value, key=key, disabled=not hover_enabled(),
+                       help=t("common.hover.same_z_help"))
     if hover_enabled():
         _mount_fn()(key=f"{key}_js", data={"linked": bool(linked)})
     return linked

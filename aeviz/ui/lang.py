@@ -34,7 +34,17 @@ def _keep_in_url() -> None:
 
 def language_switch() -> str:
     """The sidebar's language switch; returns the language of this run."""
+    from aeviz.ui import url_state  # imports this module
+
+    url_state.bind("lang", LANG_KEY, choices=LANGUAGES)
     current_language()
     st.sidebar.segmented_control(t("app.language"), LANGUAGES, format_func=LANGUAGE_NAMES.get,
                                  key=LANG_KEY, required=True, on_change=_keep_in_url)
     return st.session_state[LANG_KEY]
+
+
+def translator():
+    """``t`` bound to this run's language: for ``format_func=`` callbacks, which Streamlit (and
+    AppTest) may call outside the script run, where the session's language cannot be read."""
+    lang = current_language()
+    return lambda key, /, **values: translate(lang, key, **values)

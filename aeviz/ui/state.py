@@ -11,6 +11,7 @@ import torch
 
 from aeviz.checkpoints import list_checkpoints, load_model
 from aeviz.data import Dataset, load_dataset
+from aeviz.ui.lang import t
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +21,13 @@ def checkpoint_root() -> Path:
     return Path(os.environ.get("AEVIZ_CHECKPOINTS", ROOT / "checkpoints"))
 
 
-@st.cache_resource(show_spinner="Loading the model…")
+@st.cache_resource(show_spinner=False)
+def _loaded() -> set:
+    """(path, mtime) of every model this process has loaded: the spinner shows only before the first."""
+    return set()
+
+
+@st.cache_resource(show_spinner=False)
 def cached_model(path: str, mtime: float) -> torch.nn.Module:
     """A loaded checkpoint; ``mtime`` is part of the key so a re-saved folder is reloaded."""
     model = load_model(path)
@@ -36,13 +43,30 @@ def cached_model(path: str, mtime: float) -> torch.nn.Module:
 
 def get_model(path: str | Path) -> torch.nn.Module:
     weights = Path(path) / "model.safetensors"
-    return cached_model(str(path), weights.stat().st_mtime if weights.exists() else 0.0)
+    key = (str(path), weights.stat().st_mtime if weights.exists() else 0.0)
+    loaded = _loaded()
+    if key in loaded:  # the common case, on every click: no spinner element at all
+        return cached_model(*key)
+    with st.spinner(t("common.loading_model")):
+        model = cached_model(*key)
+    loaded.add(key)
+    return model
 
 
-@st.cache_resource(show_spinner="Loading the dataset…")
-def get_dataset(name: str) -> Dataset:
+@st.cache_resource(show_spinner=False)
+def _cached_dataset(name: str) -> Dataset:
     # The app never waits on the network: local files, system files, or the bundled sample.
     return load_dataset(name, allow_download=False)
+
+
+def get_dataset(name: str) -> Dataset:
+    loaded = _loaded()
+    if ("dataset", name) in loaded:
+        return _cached_dataset(name)
+    with st.spinner(t("common.loading_dataset")):
+        data = _cached_dataset(name)
+    loaded.add(("dataset", name))
+    return data
 
 
 def checkpoints_for(dataset: str) -> list[dict]:

@@ -3,41 +3,90 @@ loss curves, latent maps and reconstructions; once the job is done, the same vie
 epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it never blocks it."""
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from aeviz.data import CLASS_NAMES
-from aeviz.jobs import Busy, JobView
+from aeviz.jobs import ABANDONED, SHUTDOWN, STOPPED_BY_USER, Busy, JobSpec, JobView
+from aeviz.plots import axis_range_for
+from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state
-from aeviz.ui.studio_plots import KIND_NAMES, latent_map, loss_figure, reconstruction_strip, shared_range
+from aeviz.ui.lang import t
+from aeviz.ui.studio_plots import LOSS_LABELS, latent_map, loss_figure, reconstruction_strip, shared_range
+from aeviz.ui.texts import data_line
 
 POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
+REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"}
+
+
+def kind_name(kind: str) -> str:
+    return t(f"studio.kind.{kind}")
 
 
 def _fmt_seconds(s: float) -> str:
-    return f"{s:.0f} s" if s < 90 else f"{s / 60:.1f} min"
+    return t("studio.progress.seconds", s=s) if s < 90 else t("studio.progress.minutes", m=s / 60)
 
 
 def progress_text(view: JobView) -> str:
     slowest = min(view.runs.values(), key=lambda r: r.step)
-    speed = f"{view.samples_per_second:,.0f} samples/s"
+    speed = t("studio.progress.speed", rate=view.samples_per_second)
     if view.state == "running":
-        left = f"about {_fmt_seconds(view.eta_seconds)} left" if view.eta_seconds is not None else "starting…"
-        return (f"Epoch {max(slowest.epoch, 1)}/{slowest.epochs} · step {slowest.step}/{slowest.total_steps} · "
-                f"{speed} · {left}")
-    done = {"finished": "Finished", "cancelled": "Stopped", "diverged": "Diverged", "failed": "Failed",
-            "abandoned": "Abandoned"}[view.state]
-    return (f"{done}: {view.epochs_recorded} of {slowest.epochs} epochs in {_fmt_seconds(view.seconds)} · "
-            f"{speed} on average")
+        left = (t("studio.progress.left", time=_fmt_seconds(view.eta_seconds)) if view.eta_seconds is not None
+                else t("studio.progress.starting"))
+        return t("studio.progress.running", epoch=max(slowest.epoch, 1), epochs=slowest.epochs, step=slowest.step,
+                 steps=slowest.total_steps, speed=speed, left=left)
+    return t("studio.progress.done", state=t(f"studio.state.{view.state}"), recorded=view.epochs_recorded,
+             epochs=slowest.epochs, time=_fmt_seconds(view.seconds), speed=speed)
+
+
+def describe(spec: JobSpec) -> str:
+    """``JobSpec.describe`` in the page's language: what is being trained, and how."""
+    tc = spec.train
+    names = [t("studio.describe.denoising", noise=tc.noise_std) if k == "denoising-ae" else kind_name(k)
+             for k in spec.kinds]
+    parts = [" + ".join(names), spec.arch.upper(), t("studio.describe.loss", name=tc.recon_loss.upper())]
+    if "vae" in spec.kinds:
+        parts.append(t("studio.describe.beta", beta=tc.beta))
+    parts += [t("studio.describe.epochs" if tc.epochs != 1 else "studio.describe.epoch", n=tc.epochs),
+              t("studio.describe.batch", n=tc.batch_size), t("studio.describe.lr", lr=tc.lr),
+              t("studio.describe.seed", seed=tc.seed)]
+    return " · ".join(parts)
+
+
+def reason_text(reason: str) -> str:
+    return t(f"studio.reason.{REASONS[reason]}") if reason in REASONS else reason
+
+
+def status_message(view: JobView) -> str:
+    """``JobView.message`` in the page's language, from the numbers behind it."""
+    parts = []
+    if view.state == "abandoned":
+        parts.append(t("studio.status.abandoned_reason", reason=reason_text(view.reason or ABANDONED)))
+    elif view.state == "cancelled" and view.reason:
+        parts.append(t("studio.status.cancelled_reason", reason=reason_text(view.reason)))
+    for kind, run in view.runs.items():
+        d = run.detail
+        if run.status == "diverged" and {"epoch", "step", "loss", "lr"} <= set(d):
+            parts.append(t("studio.status.diverged_run", model=kind_name(kind), **{k: d[k] for k in
+                                                                                    ("epoch", "step", "loss", "lr")}))
+        elif run.status in ("diverged", "failed"):
+            parts.append(t("studio.status.failed_run", model=kind_name(kind), error=d.get("error", run.message)))
+    return " ".join(parts)
+
+
+def busy_text(busy: Busy) -> str:
+    key = "studio.status.busy_next" if busy.position == 1 else "studio.status.busy"
+    return t(key, running=busy.running, limit=busy.limit, position=busy.position)
 
 
 def _status_messages(view: JobView) -> None:
+    message = status_message(view)
     if view.state == "diverged":
-        st.error(f"{view.message} Save them below if you want to keep them, or start again with a smaller "
-                 "learning rate.", icon="💥")
+        st.error(f"{message} {t('studio.status.diverged_hint')}", icon=":material/error:")
     elif view.state == "failed":
-        st.error(view.message)
+        st.error(message)
     elif view.state in ("cancelled", "abandoned"):
-        st.warning(view.message or "Training stopped.")
+        st.warning(message or t("studio.status.stopped"))
 
 
 def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> None:
@@ -46,46 +95,62 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
     runs = [r for r in view.runs.values() if r.history]
     cols = st.columns(len(view.runs))
     strip_rows, strip_names = [], []
+    height = 600 if url_state.presenting() else 420
     for col, run in zip(cols, view.runs.values()):
         with col:
             if not run.history:
-                st.info(f"{KIND_NAMES[run.kind]}: no epoch finished yet, so no map.")
+                st.info(t("studio.no_epoch_yet", model=kind_name(run.kind)))
                 continue
             rec = run.history[min(epoch, len(run.history)) - 1]
             shown = rec.metrics["epoch"]
             axes = shared_range([h.latents for h in run.history]) if fixed_axes else None
-            title = f"{KIND_NAMES[run.kind]} · epoch {shown}"
-            st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes), key=f"studio_map_{run.kind}",
-                            config={"displayModeBar": False})
+            title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
+            st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
+                                       legend_title=t("studio.plots.legend")),
+                            key=f"studio_map_{run.kind}", config={"displayModeBar": False})
+            if view.done:  # pictures for slides once the run is over (while it runs, they change every second)
+                stem = f"aeviz-studio-{run.kind}-epoch{shown}"
+                a, b = st.columns(2)
+                with a:
+                    export_ui.map_button(f"studio_png_{run.kind}", f"{stem}.png", rec.latents, run.labels, names,
+                                         axes or axis_range_for(rec.latents), title=title)
+                with b:
+                    export_ui.csv_button(f"studio_csv_{run.kind}", f"{stem}.csv", rec.latents, run.labels, names)
             m = rec.metrics
-            kl = f" + KL {m['test_kl']:.2f}" if run.kind == "vae" else ""
-            st.caption(f"Test loss {m['test_loss']:.1f} (reconstruction {m['test_recon']:.1f}{kl}) per image"
-                       + (f" · last finished epoch: {shown}" if shown != epoch else ""))
+            kl = t("studio.test_loss_kl", kl=m["test_kl"]) if run.kind == "vae" else ""
+            st.caption(t("studio.test_loss", loss=m["test_loss"], recon=m["test_recon"], kl=kl)
+                       + (t("studio.last_finished", epoch=shown) if shown != epoch else ""),
+                       help=t("studio.test_loss_help"))
             strip_rows.append(rec.reconstructions)
-            strip_names.append(f"{KIND_NAMES[run.kind]} (epoch {shown})")
+            strip_names.append(t("studio.strip_row", model=kind_name(run.kind), epoch=shown))
     if runs:
-        st.image(reconstruction_strip(view.originals, strip_rows), output_format="PNG",
-                 caption="Rows: 8 fixed test images, then their reconstructions by " + ", ".join(strip_names))
+        strip = reconstruction_strip(view.originals, strip_rows)
+        st.image(strip, output_format="PNG", caption=t("studio.strip_caption", rows=", ".join(strip_names)))
+        if view.done:
+            export_ui.images_button("studio_strip_png", f"aeviz-studio-reconstructions-epoch{epoch}.png",
+                                    strip[None].astype(np.float32) / 255, pixel=1, gap=0)
 
 
 def draw(view: JobView, dataset: str) -> None:
     st.progress(view.fraction, text=progress_text(view))
     _status_messages(view)
     total = max(r.total_steps for r in view.runs.values())
-    st.plotly_chart(loss_figure({k: r.steps for k, r in view.runs.items()}, total), key="studio_losses",
-                    config={"displayModeBar": False})
+    labels = {k: t(f"studio.plots.{k}") for k in LOSS_LABELS}
+    st.plotly_chart(loss_figure({k: r.steps for k, r in view.runs.items()}, total, labels=labels,
+                                names={k: kind_name(k) for k in view.runs}),
+                    key="studio_losses", config={"displayModeBar": False})
     n = view.epochs_recorded
     if n == 0:
-        st.info("The latent maps appear after the first epoch.")
+        st.info(t("studio.maps_after_first_epoch"))
         return
     epoch, fixed = n, False
     if view.done:
         left, right = st.columns([3, 1])
         if n > 1:
-            epoch = left.slider("Replay epoch", 1, n, n, key=f"studio_epoch_{view.id}",
-                                help="The maps and reconstructions saved after each epoch.")
-        fixed = right.toggle("Same axes for every epoch", value=True, key=f"studio_fixed_axes_{view.id}",
-                             help="On: watch the codes drift and spread. Off: zoom to each epoch's codes.")
+            epoch = left.slider(t("studio.replay"), 1, n, n, key=f"studio_epoch_{view.id}",
+                                help=t("studio.replay_help"))
+        fixed = right.toggle(t("studio.fixed_axes"), value=True, key=f"studio_fixed_axes_{view.id}",
+                             help=t("studio.fixed_axes_help"))
     _epoch_view(view, epoch, fixed, dataset)
 
 
@@ -101,20 +166,19 @@ def live_section() -> None:
             try:
                 state.try_start(st.session_state[state.WAIT_KEY])
             except Busy as busy:
-                st.warning(str(busy), icon="⏳")
+                st.warning(busy_text(busy), icon=":material/hourglass_top:")
                 return
             st.rerun()  # started: redraw the whole page (settings locked, Stop enabled)
         job = st.session_state.get(state.JOB_KEY)
         if job is None:
-            st.info("Choose the settings and press **Start training**. Watch the AE's clusters drift apart "
-                    "and leave gaps, while the VAE's KL term pulls its codes towards N(0, I).")
+            st.info(t("studio.intro"))
             return
         job.heartbeat()
         view = job.view()
         if polling and view.done:
             st.rerun()
-        st.caption(f"**{job.spec.describe()}** · {job.data_description} · device: {job.device}")
+        st.caption(t("studio.running_line", describe=describe(job.spec), data=data_line(job.data_info),
+                     device=job.device))
         draw(view, job.spec.dataset)
 
     _live()
-

@@ -24,23 +24,31 @@ def _downsample(steps: np.ndarray, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
     return np.vstack([head, steps[cut:].mean(axis=0, keepdims=True)]) if cut < len(steps) else head
 
 
-def loss_figure(curves: dict[str, np.ndarray], total_steps: int, height: int = 300) -> go.Figure:
+LOSS_LABELS = {"recon_title": "Reconstruction loss per image", "kl_title": "KL term per image (VAE)",
+               "step": "step", "recon_trace": "{model} reconstruction", "kl_trace": "VAE KL"}
+
+
+def loss_figure(curves: dict[str, np.ndarray], total_steps: int, height: int = 300,
+                labels: dict[str, str] | None = None, names: dict[str, str] | None = None) -> go.Figure:
     """Per-step losses: reconstruction (every model) on the left, KL (the VAE's) on the right.
 
     ``curves`` maps a model kind to its (k, 4) array of step, loss, recon, kl. The x axes span the
-    whole run from the start, so the curves grow from left to right.
+    whole run from the start, so the curves grow from left to right. ``labels`` (keys of
+    ``LOSS_LABELS``) and ``names`` (kind -> shown name) are the page's translations.
     """
+    labels = {**LOSS_LABELS, **(labels or {})}
+    names = {**KIND_NAMES, **(names or {})}
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
-                        subplot_titles=("Reconstruction loss per image", "KL term per image (VAE)"))
+                        subplot_titles=(labels["recon_title"], labels["kl_title"]))
     for kind, steps in curves.items():
         s = _downsample(steps)
-        name, color = KIND_NAMES.get(kind, kind), KIND_COLORS.get(kind, "#59a14f")
-        fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 2], mode="lines", name=f"{name} reconstruction",
+        name, color = names.get(kind, kind), KIND_COLORS.get(kind, "#59a14f")
+        fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 2], mode="lines", name=labels["recon_trace"].format(model=name),
                                  line={"color": color, "width": 1.5}), row=1, col=1)
         if kind == "vae":
-            fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 3], mode="lines", name="VAE KL",
+            fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 3], mode="lines", name=labels["kl_trace"],
                                      line={"color": "#f28e2b", "width": 1.5}), row=1, col=2)
-    fig.update_xaxes(title_text="step", range=[0, max(total_steps, 1)])
+    fig.update_xaxes(title_text=labels["step"], range=[0, max(total_steps, 1)])
     fig.update_yaxes(rangemode="tozero")
     fig.update_layout(height=height, margin={"l": 40, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
                       legend={"orientation": "h", "y": -0.25}, uirevision="losses")
@@ -48,10 +56,13 @@ def loss_figure(curves: dict[str, np.ndarray], total_steps: int, height: int = 3
 
 
 def latent_map(codes: np.ndarray, labels: np.ndarray, class_names, title: str,
-               axis_range: tuple[float, float, float, float] | None = None, height: int = 420) -> go.Figure:
+               axis_range: tuple[float, float, float, float] | None = None, height: int = 420,
+               legend_title: str = "class") -> go.Figure:
     """The Explorer's map style (``plots.latent_scatter``) for one epoch's snapshot."""
-    return latent_scatter(codes, labels, class_names, axis_range or axis_range_for(codes), title=title,
-                          height=height, marker_size=4)
+    fig = latent_scatter(codes, labels, class_names, axis_range or axis_range_for(codes), title=title,
+                         height=height, marker_size=4)
+    fig.update_layout(legend={"title": {"text": legend_title}})
+    return fig
 
 
 def shared_range(snapshots: list[np.ndarray]) -> tuple[float, float, float, float]:

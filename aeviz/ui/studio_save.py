@@ -5,7 +5,8 @@ import time
 
 import streamlit as st
 
-from aeviz.jobs import ORIGIN, Job, checkpoint_name_error, existing_checkpoint_origin
+from aeviz.jobs import ORIGIN, Job, checkpoint_name_problem, existing_checkpoint_origin
+from aeviz.ui.lang import t
 from aeviz.ui.state import checkpoint_root
 
 
@@ -14,44 +15,44 @@ def folder_names(name: str, kinds: list[str]) -> dict[str, str]:
     return {kinds[0]: name} if len(kinds) == 1 else {k: f"{name}-{k}" for k in kinds}
 
 
+def _names(folders) -> str:
+    return ", ".join(f"`{f}`" for f in folders)
+
+
 def save_section(job: Job) -> None:
     kinds = [k for k in job.spec.kinds if k in job.models]
-    st.subheader("Save")
+    st.subheader(t("studio.save.title"))
     if not kinds:
-        st.info("There is nothing to save from this run.")
+        st.info(t("studio.save.nothing"))
         return
     saved_key = f"studio_saved_{job.id}"
     root = checkpoint_root()
     name = st.text_input(
-        "Checkpoint name", value=f"studio-{job.spec.dataset}-{time.strftime('%Y%m%d-%H%M%S')}",
-        key=f"studio_save_name_{job.id}", max_chars=56,
-        help="Letters, digits, '-', '_' and '.'. The folder is written in the checkpoints folder, where the "
-             "Latent explorer finds it.").strip()
+        t("studio.save.name"), value=f"studio-{job.spec.dataset}-{time.strftime('%Y%m%d-%H%M%S')}",
+        key=f"studio_save_name_{job.id}", max_chars=56, help=t("studio.save.name_help")).strip()
     folders = folder_names(name, kinds)
-    errors = [e for e in (checkpoint_name_error(f) for f in folders.values()) if e]
+    errors = [(p, f) for p, f in ((checkpoint_name_problem(f), f) for f in folders.values()) if p]
     origins = {f: existing_checkpoint_origin(root / f) for f in folders.values()} if not errors else {}
     taken = [f for f, o in origins.items() if o is not None and o != ORIGIN]
     earlier = [f for f, o in origins.items() if o == ORIGIN]
     if errors:
-        st.error(errors[0])
+        problem, folder = errors[0]
+        st.error(t(f"studio.save.name_{problem}", name=folder))
     elif taken:
-        st.error(f"`{'`, `'.join(taken)}` already exists and was not made here (a shipped checkpoint?): "
-                 "choose another name.")
+        st.error(t("studio.save.taken", names=_names(taken)))
     overwrite = False
     if earlier and not errors and not taken:
-        overwrite = st.checkbox(f"Replace the earlier studio checkpoint `{'`, `'.join(earlier)}`",
-                                key=f"studio_overwrite_{job.id}")
+        overwrite = st.checkbox(t("studio.save.replace", names=_names(earlier)), key=f"studio_overwrite_{job.id}")
     blocked = bool(errors or taken or (earlier and not overwrite))
-    st.caption("Writes " + ", ".join(f"`{f}`" for f in folders.values()) + f" in `{root}`.")
-    if st.button("Save", key="studio_save", type="primary", disabled=blocked):
+    st.caption(t("studio.save.writes", names=_names(folders.values()), root=root))
+    if st.button(t("studio.save.button"), key="studio_save", type="primary", disabled=blocked):
         written = []
         try:
-            with st.spinner("Measuring the test metrics and saving…"):
+            with st.spinner(t("studio.save.spinner")):
                 for kind, folder in folders.items():
                     written.append(job.save(kind, root, folder, overwrite=overwrite).name)
         except (ValueError, OSError) as e:
-            st.error(f"Could not save: {e}")
+            st.error(t("studio.save.failed", error=e))
         st.session_state[saved_key] = written
     if st.session_state.get(saved_key):
-        st.success("Saved " + ", ".join(f"`{f}`" for f in st.session_state[saved_key])
-                   + ". The Latent explorer lists it now.", icon="💾")
+        st.success(t("studio.save.saved", names=_names(st.session_state[saved_key])), icon=":material/save:")

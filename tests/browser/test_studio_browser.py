@@ -36,7 +36,7 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
 
     # A click elsewhere (another page of the app, same session) does not stop the training.
     page.locator("[data-testid='stSidebarNav'] a", has_text="What is an autoencoder").click()
-    page.get_by_text("Why a plain AE's map has holes").wait_for(timeout=30_000)
+    page.locator("h1", has_text="What is an autoencoder?").wait_for(timeout=30_000)
     page.locator("[data-testid='stSidebarNav'] a", has_text="Training studio").click()
 
     progress = page.locator("[data-testid='stProgress']")

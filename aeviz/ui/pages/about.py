@@ -1,39 +1,122 @@
-"""A short plain-language page: the story the app tells."""
+""""What is an autoencoder?": the lesson's reading version. Every step of the lesson
+(``lesson.STEPS``) on one page, with its formulas, a small live picture made by the shipped MNIST
+pair where one helps, and links into the views. Sentences that compare the two models are either
+definitions (in the catalogue) or written from numbers measured on the loaded checkpoints."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
 import streamlit as st
+import torch
 
-TEXT = """
-### Autoencoder
-An **autoencoder** squeezes an image through a narrow **bottleneck** and rebuilds it:
-encoder → code *z* → decoder. It learns by comparing the rebuilt image with the original
-(a *reconstruction loss*: cross-entropy, MSE or L1). Too small a bottleneck loses information;
-too large a one just copies. Here the bottleneck has **2 numbers**, so every image becomes a point
-on a plane: the **latent space**.
+from aeviz.analysis import decode_all, encode_all, interpolate, prior_samples
+from aeviz.ui.lang import current_language, t
+from aeviz.ui.nav import link
+from aeviz.ui.pages.lesson import STEPS, show_step
+from aeviz.ui.state import checkpoint_root, get_dataset, get_model
+from aeviz.ui.studio_plots import reconstruction_strip
 
-**Uses:** dimensionality reduction, generating new data, denoising, anomaly detection
-(an input unlike the training data reconstructs badly).
-**Kinds:** undercomplete, sparse, contractive, denoising, variational.
+N_MINI = 8
 
-### AE and PCA
-PCA finds the flat subspace that keeps the most information. An autoencoder *without activations*
-(the *linear AE* of the Training studio) finds the same subspace; the activations are what let a
-real autoencoder bend its map to the data.
 
-### Why a plain AE's map has holes
-Nothing asks the AE to use its plane sensibly. Points close together can decode to very different
-images (no **continuity**), and large regions decode to nothing meaningful (no **completeness**).
+def shipped_pair(dataset: str = "mnist") -> dict[str, Path] | None:
+    """The shipped ``<dataset>-ae`` / ``<dataset>-vae`` folders, or None if either is missing."""
+    root = checkpoint_root()
+    pair = {k: root / f"{dataset}-{k}" for k in ("ae", "vae")}
+    return pair if all((p / "model.safetensors").exists() for p in pair.values()) else None
 
-### The variational autoencoder (VAE)
-A VAE encodes each image as a *distribution*: a mean μ and a log-variance log σ².
-It trains on a sample **z = μ + σ·ε**, ε ~ N(0, I) (the *reparameterisation trick*, so gradients
-flow through μ and σ), and adds a **KL term** that pulls every code towards N(0, I):
 
-loss = reconstruction (binary cross-entropy, summed over pixels) + β · KL( N(μ, σ²) ‖ N(0, I) )
+def _test_images(n: int = N_MINI) -> np.ndarray:
+    ds = get_dataset("mnist")
+    labels = ds.labels("test").numpy()
+    rows = [int(np.flatnonzero(labels == d)[0]) for d in range(n)]  # one of each digit 0..n-1
+    return ds.images("test")[torch.as_tensor(rows)][:, 0].numpy()
 
-The KL term packs the codes around the origin and fills the gaps, so the plane becomes continuous
-and complete: any point near the origin decodes to something that looks like data.
-"""
+
+def _models(pair):
+    return {k: get_model(p) for k, p in pair.items()}
+
+
+def _mini_reconstructions(models) -> np.ndarray:
+    x = _test_images()
+    xt = torch.as_tensor(x[:, None])
+    rows = [decode_all(m, encode_all(m, xt)) for m in models.values()]
+    return reconstruction_strip(x, rows)
+
+
+def _mini_samples(models) -> np.ndarray:
+    z = prior_samples(N_MINI, seed=0)
+    rows = [decode_all(m, z) for m in models.values()]
+    return reconstruction_strip(rows[0], rows[1:])
+
+
+def _mini_line(models) -> np.ndarray:
+    """From the code of a 1 to the code of a 7 through each plane, decoded."""
+    x = torch.as_tensor(_test_images()[:, None])
+    rows = []
+    for m in models.values():
+        codes = encode_all(m, x)
+        rows.append(decode_all(m, interpolate(codes[1], codes[7], N_MINI)))
+    return reconstruction_strip(rows[0], rows[1:])
+
+
+def _models_text() -> str:
+    return t("about.models_and", a="AE", b="VAE")
+
+
+def _miniature(step_id: str, models) -> None:
+    if models is None:
+        return
+    make = {"parts": (_mini_reconstructions, "about.mini_recon"), "vae": (_mini_reconstructions, "about.mini_recon"),
+            "gaps": (_mini_line, "about.mini_line"), "sampling": (_mini_samples, "about.mini_samples")}.get(step_id)
+    if make is None:
+        return
+    fn, caption = make
+    with torch.inference_mode():
+        image = fn(models)
+    st.image(image, caption=t(caption, models=_models_text()), output_format="PNG")
+
+
+def measured_comparison() -> None:
+    """The sentences that compare the shipped MNIST AE and VAE, written from numbers measured on
+    them (``aeviz.measures``): the Explorer's own measurement of the same checkpoints on the same
+    test images (``explorer_data.map_measures``, cached per process, so a visit to the Explorer, the
+    landing page, has usually made it already)."""
+    from aeviz import measures
+    from aeviz.checkpoints import read_config
+    from aeviz.ui import explorer_data as data
+
+    entries = {e["name"]: e for e in data.list_entries("mnist")}
+    if not {"mnist-ae", "mnist-vae"} <= set(entries):
+        return
+    panes = {s: data.pane_for(s, entries[f"mnist-{s}"]) for s in ("ae", "vae")}
+    cls = data.classifier_path("mnist")
+    with st.spinner(t("about.measuring")):
+        found = {s: data.map_measures(p.path, p.mtime, "mnist", data._mtime(cls) if cls else 0.0)
+                 for s, p in panes.items()}
+    lang = current_language()
+    said = measures.comparison_sentences(lang, "AE", found["ae"], "VAE", found["vae"])
+    said += measures.pair_sentences(lang, "AE", read_config(panes["ae"].path), "VAE", read_config(panes["vae"].path))
+    with st.container(border=True, key="about_measured"):
+        st.markdown(f"**{t('lesson.measured_title')}**")
+        st.markdown("\n".join(f"- {s}" for s in said))
 
 
 def page() -> None:
-    st.title("What is an autoencoder?")
-    st.markdown(TEXT)
+    st.title(t("about.title"))
+    st.caption(t("about.intro"))
+    st.markdown(t("about.uses"))
+    link("lesson", t("app.nav.lesson"), icon=":material/school:")
+    pair = shipped_pair()
+    models = _models(pair) if pair is not None else None
+    if models is None:
+        st.info(t("about.no_models"))
+    for i, step in enumerate(STEPS, start=1):
+        st.divider()
+        def extra(step=step) -> None:
+            _miniature(step.id, models)
+            if step.id == "measures" and pair is not None:
+                measured_comparison()
+
+        show_step(i, extra)

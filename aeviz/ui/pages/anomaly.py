@@ -13,6 +13,7 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import anomaly_data as data
 from aeviz.ui.explorer_data import img_tag
 from aeviz.ui.lang import t
+from aeviz.ui.texts import data_line
 
 ELBO_GAP = 0.1  # the -ELBO is called out when its AUC trails the best error AUC by this much
 
@@ -148,7 +149,7 @@ def page() -> None:
         return
     ae, vae = data.choose_pair(dataset, "anomaly")
     kind_label = t(f"anomaly.ood.{kind}", other=TITLES[other_dataset(dataset)])
-    st.caption(t("anomaly.data_caption", describe=held["describe"], n=len(held["images"]), ood=kind_label))
+    st.caption(t("anomaly.data_caption", describe=data_line(held["info"]), n=len(held["images"]), ood=kind_label))
     marks = _uploads(dataset)
     with st.spinner(t("anomaly.scoring")):
         s_in = data.scores(ae, vae, dataset, "in")

@@ -12,6 +12,7 @@ from aeviz.digit_input import preprocess
 from aeviz.ui import anomaly_data as data
 from aeviz.ui.explorer_data import map_data, png_data_uri, test_subset
 from aeviz.ui.lang import t
+from aeviz.ui.texts import data_line
 from aeviz.uploads import UploadError
 
 DATASET = "mnist"
@@ -151,7 +152,7 @@ def page() -> None:
         steps = _from_upload() if source == "upload" else _from_canvas()
     with right:
         ae, vae = data.choose_pair(DATASET, "digit")
-        st.caption(t("digit.data_caption", describe=data.held_out(DATASET)["describe"]))
+        st.caption(t("digit.data_caption", describe=data_line(data.held_out(DATASET)["info"])))
     if steps is None:
         return
     image = steps.result

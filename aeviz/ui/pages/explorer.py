@@ -9,13 +9,15 @@ import streamlit as st
 
 from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import explorer_data as data
+from aeviz.ui import explorer_url
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import OVERLAYS, Pane
 from aeviz.ui.explorer_measures import measures_section
 from aeviz.ui.explorer_panes import click_panel, hover_pane, map_chart
 from aeviz.ui.hover import same_z_switch
 from aeviz.ui.lang import t
-from aeviz.ui.state import unreadable_checkpoints
+from aeviz.ui.state import get_dataset, unreadable_checkpoints
+from aeviz.ui.texts import data_line
 
 
 def _choose_dataset() -> str:
@@ -50,6 +52,7 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
                                       placeholder=t("explorer.no_checkpoint_yet", dataset=TITLES[dataset]))
             if choice is not None:
                 panes[slot] = data.pane_for(slot, entries[choice])
+                explorer_url.checkpoint_chosen(param, names[choice])
         st.caption(t("explorer.listed", dataset=TITLES[dataset], names=", ".join(f"`{n}`" for n in names)))
         for bad in unreadable_checkpoints():  # say why a folder is not offered, once, plainly
             st.caption(t("explorer.skipped", name=bad["name"], error=bad["error"]))
@@ -57,6 +60,7 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
 
 
 def page() -> None:
+    explorer_url.bind_page()  # teacher links and presentation mode (aeviz/ui/explorer_url.py)
     st.title(t("explorer.title"))
     st.markdown(t("explorer.intro"))
     top = st.columns([1, 2], vertical_alignment="bottom")
@@ -76,7 +80,8 @@ def page() -> None:
                                        help=t("measures.overlay.help")) or "none"
     with options[1]:
         same_z_switch()  # hover previews: the same z through both decoders (aeviz/ui/hover.py)
-    st.caption(t("explorer.data_caption", describe=subset["describe"], n=f"{len(subset['labels']):,}"))
+    st.caption(t("explorer.data_caption", describe=data_line(get_dataset(dataset).to_dict()),
+                 n=f"{len(subset['labels']):,}"))
 
     cols = st.columns(2, gap="small")
     for col, slot in zip(cols, ("ae", "vae")):

@@ -160,9 +160,22 @@ function buildDom(inst, parentElement) {
   parentElement.appendChild(root);
   const ctx = canvas.getContext("2d");
   Object.assign(inst, { root, canvas, ctx, title, zText, note, image: ctx.createImageData(28, 28) });
-  title.textContent = `${inst.meta.label || ""} decoder, in your browser`;
-  note.textContent = "Move the pointer over the map; click to pin z.";
+  setTexts(inst);
   zText.textContent = "z = ( · , · )";
+}
+
+// The words come from the page's catalogue (meta.texts, aeviz/ui/hover.py); English if absent.
+function texts(inst) {
+  const label = inst.meta.label || "";
+  return Object.assign({ title: `${label} decoder, in your browser`, note: "Move the pointer over the map; click to pin z.",
+                         pinned: "pinned", partner: `${label}'s` }, inst.meta.texts || {});
+}
+
+function setTexts(inst) {
+  if (!inst.title) return;
+  const tx = texts(inst);
+  inst.title.textContent = tx.title;
+  inst.note.textContent = tx.note;
 }
 
 function draw(inst, z, how) {
@@ -182,7 +195,7 @@ function draw(inst, z, how) {
 
 function showRest(inst) {
   // Pointer elsewhere: the pinned z if there is one; the canvas otherwise keeps its last image.
-  if (inst.pinned && inst.model) draw(inst, inst.pinned, "pinned");
+  if (inst.pinned && inst.model) draw(inst, inst.pinned, inst.pinnedBy ? texts(inst.pinnedBy).partner : texts(inst).pinned);
 }
 
 // ---------------------------------------------------------------- the chart (page structure)
@@ -193,6 +206,20 @@ function plotArea(mapKey) {
   const fl = gd && gd._fullLayout;
   if (!drag || !fl || !fl.xaxis || !fl.yaxis) return null;
   return { gd, drag, xa: fl.xaxis, ya: fl.yaxis, rect: drag.getBoundingClientRect() };
+}
+
+// touch-action: none on the plot area of every map with a preview (and no other chart), so a
+// finger's drag there is not taken by the browser as a scroll.
+function touchStyle() {
+  let style = document.getElementById("aeviz-hover-touch");
+  if (!style) {
+    style = document.createElement("style");
+    style.id = "aeviz-hover-touch";
+    document.head.appendChild(style);
+  }
+  const maps = [...new Set([...REG.instances.values()].map((i) => i.mapKey).filter(Boolean))];
+  const css = maps.length ? `${maps.map((m) => `.st-key-${m} .nsewdrag`).join(", ")} { touch-action: none; }` : "";
+  if (style.textContent !== css) style.textContent = css;
 }
 
 function instanceAt(target) {
@@ -261,7 +288,7 @@ function frame() {
     const spot = partner && markerSpot(partner, z);
     draw(inst, z, "");
     if (partner) {
-      draw(partner, z, `${inst.meta.label || "other"}'s`);
+      draw(partner, z, texts(inst).partner);
       placeMarker(partner, spot);
     }
   } else {
@@ -269,7 +296,8 @@ function frame() {
     const partner = partnerOf(inst);
     if (partner) {
       showRest(partner);
-      placeMarker(partner, null);
+      // A pin made through "same z in both" stays marked on the partner's map.
+      placeMarker(partner, REG.linked && partner.pinnedBy === inst ? markerSpot(partner, partner.pinned) : null);
     }
   }
   const drawn = performance.now();
@@ -288,28 +316,81 @@ function request(inst, z, ts) {
 }
 
 let hovered = null; // the instance whose map the pointer was last over
-let down = null; // where the last mousedown on a map happened
+let down = null; // where the last pointerdown on a map happened
 
+// The mouse (and a pen) through pointer events; a finger through touch events, because Chromium
+// cancels a touch's pointer events (pointercancel) as soon as it moves over plotly's drag area,
+// while its touchmove events keep coming. A finger dragged over a map decodes as the mouse
+// pointer does: touch-action is off there (touchStyle), so the browser does not scroll, and the
+// touch does not reach plotly (which would pan the map instead).
 function onMove(e) {
-  const inst = instanceAt(e.target);
-  const z = inst && dataAt(inst, e.clientX, e.clientY);
+  if (e.pointerType === "touch") return; // handled by onTouchMove
+  moveTo(e.target, e.clientX, e.clientY, e.timeStamp);
+}
+
+function moveTo(target, clientX, clientY, timeStamp) {
+  const inst = instanceAt(target);
+  const z = inst && dataAt(inst, clientX, clientY);
   if (z) {
     if (hovered !== inst) hookPlotly(inst.mapKey);
     hovered = inst;
-    request(inst, z, e.timeStamp);
+    request(inst, z, timeStamp);
   } else if (hovered) {
-    request(hovered, null, e.timeStamp);
+    request(hovered, null, timeStamp);
     hovered = null;
   }
 }
 
 function onDown(e) {
-  down = { x: e.clientX, y: e.clientY };
+  if (e.pointerType === "touch") return; // handled by onTouchStart
+  down = { x: e.clientX, y: e.clientY, touch: false };
 }
 
+function onTouchStart(e) {
+  const t = e.touches && e.touches[0];
+  if (!t || e.touches.length > 1) { // two fingers: a pinch, not ours
+    if (down) down.touch = false;
+    return;
+  }
+  const onMap = !!instanceAt(e.target) && !!e.target.closest(".nsewdrag");
+  down = { x: t.clientX, y: t.clientY, touch: onMap };
+  if (!onMap) return;
+  // Keep the touch away from plotly's own touch handlers (pan); a tap still reaches plotly as the
+  // mouse events the browser makes from it, so plotly's click (and the page's click path) works.
+  e.stopPropagation();
+  moveTo(e.target, t.clientX, t.clientY, e.timeStamp); // the finger's first position decodes at once
+}
+
+function onTouchMove(e) {
+  const t = e.touches && e.touches[0];
+  if (!t || !down || !down.touch) return;
+  e.stopPropagation();
+  // A touch keeps its first target: find the element under the finger.
+  moveTo(document.elementFromPoint(t.clientX, t.clientY), t.clientX, t.clientY, e.timeStamp);
+}
+
+function onTouchEnd() {
+  if (down) down.touch = false; // the preview keeps the last image the finger decoded
+}
+
+// Pin z on inst's preview; with "same z in both" on, the partner's preview is pinned to the same
+// z (and its map marked), so both previews show the clicked z, not an earlier hover's.
 function pin(inst, z) {
+  // A pointer position still waiting for its frame is older than this click (a tap's touchstart):
+  // drop it, or it would redraw both previews away from the pinned z.
+  REG.pending = null;
   inst.pinned = z;
-  draw(inst, z, "pinned");
+  inst.pinnedBy = null;
+  draw(inst, z, texts(inst).pinned);
+  placeMarker(inst, null); // a mark left on this map by the partner's pointer is stale now
+  const partner = REG.linked ? partnerOf(inst) : null;
+  if (partner) {
+    const spot = markerSpot(partner, z);
+    partner.pinned = z;
+    partner.pinnedBy = inst;
+    draw(partner, z, texts(inst).partner);
+    placeMarker(partner, spot);
+  }
 }
 
 function onClick(e) {
@@ -351,10 +432,14 @@ function install() {
   if (REG.installed) return;
   REG.installed = true;
   const opts = { capture: true, passive: true };
-  document.addEventListener("mousemove", onMove, opts);
-  document.addEventListener("mousedown", onDown, opts);
+  document.addEventListener("pointermove", onMove, opts);
+  document.addEventListener("pointerdown", onDown, opts);
+  document.addEventListener("touchstart", onTouchStart, opts);
+  document.addEventListener("touchmove", onTouchMove, opts);
+  document.addEventListener("touchend", onTouchEnd, opts);
+  document.addEventListener("touchcancel", onTouchEnd, opts);
   document.addEventListener("click", onClick, opts);
-  document.addEventListener("mouseleave", (e) => onMove({ target: null, timeStamp: e.timeStamp }), opts);
+  document.addEventListener("mouseleave", (e) => moveTo(null, 0, 0, e.timeStamp), opts);
 }
 
 // ---------------------------------------------------------------- test and benchmark hooks
@@ -382,7 +467,7 @@ REG.info = (key) => {
   const inst = find(key);
   return inst && inst.model
     ? { fingerprint: inst.fingerprint, map: inst.mapKey, z: inst.z || null, pinned: inst.pinned || null,
-        linked: REG.linked }
+        linked: REG.linked, pinnedBy: inst.pinnedBy ? inst.pinnedBy.key : null }
     : null;
 };
 REG.stats = (reset) => {
@@ -463,7 +548,9 @@ function mountInner(component) {
     buildDom(inst, parentElement);
     redraw = true;
   }
-  if (redraw && inst.z) draw(inst, inst.z, inst.pinned ? "pinned" : "");
+  setTexts(inst);
+  touchStyle();
+  if (redraw && inst.z) draw(inst, inst.z, inst.pinned ? texts(inst.pinnedBy || inst)[inst.pinnedBy ? "partner" : "pinned"] : "");
   inst.root.dataset.fingerprint = fingerprint;
   return () => {
     // Unmount (the page changed): forget this preview unless a newer mount has replaced it. The
