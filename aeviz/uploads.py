@@ -16,7 +16,7 @@ import io
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_BYTES = 5 * 1024 * 1024  # the app's upload limit (.streamlit/config.toml maxUploadSize)
+MAX_BYTES = 10 * 1024 * 1024  # the app's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_PIXELS = 40_000_000  # 40 megapixels: any phone photo, far below a bomb
 WORK_SIDE = 1024  # decode and work at most at this size: a 28x28 digit needs no more
 FORMATS = ("PNG", "JPEG")

@@ -38,6 +38,9 @@ def test_streamlit_settings_protect_a_classroom():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     server, client, browser = config["server"], config["client"], config["browser"]
     assert 1 <= server["maxUploadSize"] <= 10  # megabytes: a checkpoint or an image, not a data set
+    from aeviz.uploads import MAX_BYTES
+
+    assert MAX_BYTES == server["maxUploadSize"] * 1024 * 1024  # the page's own check says the same limit
     assert server.get("maxMessageSize", 200) <= 200
     assert server["enableXsrfProtection"] is True
     assert server.get("enableCORS", True) is True  # never turned off: XSRF protection needs it
