@@ -133,7 +133,9 @@ def _as_float(images_u8: torch.Tensor) -> torch.Tensor:
     return images_u8.unsqueeze(1).float().div_(255.0)
 
 
-@torch.inference_mode()
+# no_grad, not inference_mode: a contractive AE's penalty is a Jacobian, which it computes under a
+# local enable_grad; inference mode would forbid that.
+@torch.no_grad()
 def evaluate_loss(model, images_u8: torch.Tensor, labels: torch.Tensor, cfg: TrainConfig) -> dict[str, float]:
     """Mean loss terms over a whole split, in eval mode (the VAE decodes its mean)."""
     was_training = model.training

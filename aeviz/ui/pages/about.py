@@ -92,9 +92,13 @@ def measured_comparison() -> None:
         return
     panes = {s: data.pane_for(s, entries[f"mnist-{s}"]) for s in ("ae", "vae")}
     cls = data.classifier_path("mnist")
-    with st.spinner(t("about.measuring")):
-        found = {s: data.map_measures(p.path, p.mtime, "mnist", data._mtime(cls) if cls else 0.0)
-                 for s, p in panes.items()}
+    try:
+        with st.spinner(t("about.measuring")):
+            found = {s: data.map_measures(p.path, p.mtime, "mnist", data._mtime(cls) if cls else 0.0)
+                     for s, p in panes.items()}
+    except ValueError as e:  # an unreadable checkpoint: no comparison rather than a wrong one
+        st.warning(t("about.unreadable", error=e))
+        return
     lang = current_language()
     said = measures.comparison_sentences(lang, "AE", found["ae"], "VAE", found["vae"])
     said += measures.pair_sentences(lang, "AE", read_config(panes["ae"].path), "VAE", read_config(panes["vae"].path))
@@ -109,14 +113,19 @@ def page() -> None:
     st.markdown(t("about.uses"))
     link("lesson", t("app.nav.lesson"), icon=":material/school:")
     pair = shipped_pair()
-    models = _models(pair) if pair is not None else None
+    models = None
+    if pair is not None:
+        try:
+            models = _models(pair)
+        except ValueError as e:  # an unreadable shipped checkpoint: the lesson's text still stands
+            st.warning(t("about.unreadable", error=e))
     if models is None:
         st.info(t("about.no_models"))
     for i, step in enumerate(STEPS, start=1):
         st.divider()
         def extra(step=step) -> None:
             _miniature(step.id, models)
-            if step.id == "measures" and pair is not None:
+            if step.id == "measures" and models is not None:
                 measured_comparison()
 
         show_step(i, extra)
