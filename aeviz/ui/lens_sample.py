@@ -34,6 +34,7 @@ def _figure(mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: np.ndarray,
     fig = plots.latent_scatter(c["xy"], sub["labels"], sub["class_names"], axis_range, height=520,
                                marker_size=7 if zoom else 4)
     fig.update_traces(marker={"opacity": 0.35})
+    fig.update_layout(legend_title_text=t("studio.plots.legend"))
     for k, dash in ((1, "solid"), (2, "dash")):
         ring = lenses.ellipse(mu, sigma, k)
         fig.add_trace(go.Scatter(x=ring[:, 0], y=ring[:, 1], mode="lines", name=t("lenses.sample.ring", k=k),
