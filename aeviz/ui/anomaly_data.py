@@ -13,6 +13,7 @@ from aeviz.digit_input import Steps, preprocess
 from aeviz.ui.explorer_data import Pane, default_index, list_entries, pane_for
 from aeviz.ui.lang import t
 from aeviz.ui.state import get_dataset, get_model
+from aeviz.ui.texts import error_text
 from aeviz.uploads import UploadError, decode_image
 
 SUBSET = 2000  # held-out images per set: enough for smooth histograms, quick to score on 2 cores
@@ -47,7 +48,7 @@ def choose_pair(dataset: str, key: str) -> tuple[Pane | None, Pane | None]:
             try:
                 get_model(pane.path)  # a corrupted checkpoint disables this side only, with a message
             except ValueError as e:
-                st.error(t("explorer.cannot_show", name=pane.name, error=e))
+                st.error(t("explorer.cannot_show", name=pane.name, error=error_text(e)))
                 pane = None
             out.append(pane)
     return out[0], out[1]

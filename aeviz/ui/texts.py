@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from aeviz.data import CLASS_NAMES, TITLES
+from aeviz.errors import AevizError
 from aeviz.i18n import DEFAULT_LANGUAGE, catalogue, translate
 from aeviz.ui.lang import current_language, t
 
@@ -24,3 +25,13 @@ def class_names(dataset: str, lang: str | None = None) -> tuple[str, ...]:
     if keys[0] not in catalogue(DEFAULT_LANGUAGE):
         return tuple(base)
     return tuple(translate(lang, k) for k in keys)
+
+
+def error_text(error) -> str:
+    """An error in the page's language: an ``AevizError`` through the catalogue, a checkpoint
+    listing's ``error`` entry likewise (``error_key`` / ``error_params``); anything else as is."""
+    if isinstance(error, AevizError):
+        return t(error.key, **error.params)
+    if isinstance(error, dict):
+        return t(error["error_key"], **error.get("error_params", {})) if "error_key" in error else error["error"]
+    return str(error)

@@ -13,7 +13,7 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import anomaly_data as data
 from aeviz.ui.explorer_data import img_tag
 from aeviz.ui.lang import t
-from aeviz.ui.texts import data_line
+from aeviz.ui.texts import data_line, error_text
 
 ELBO_GAP = 0.1  # the -ELBO is called out when its AUC trails the best error AUC by this much
 
@@ -145,7 +145,7 @@ def page() -> None:
         held = data.held_out(dataset)
         data.held_out(other_dataset(dataset))
     except ValueError as e:
-        st.error(t("anomaly.no_data", dataset=TITLES[dataset], error=str(e)))
+        st.error(t("anomaly.no_data", dataset=TITLES[dataset], error=error_text(e)))
         return
     ae, vae = data.choose_pair(dataset, "anomaly")
     kind_label = t(f"anomaly.ood.{kind}", other=TITLES[other_dataset(dataset)])

@@ -9,6 +9,7 @@ from aeviz.ui import lens_beta, lens_bottleneck, lens_kinds, lens_pca, lens_samp
 from aeviz.ui.explorer_data import test_subset
 from aeviz.ui.lang import t
 from aeviz.ui.lens_data import DATASET
+from aeviz.ui.texts import error_text
 
 SECTIONS = {"pca": lens_pca.section, "kinds": lens_kinds.section, "bottleneck": lens_bottleneck.section,
             "beta": lens_beta.section, "sample": lens_sample.section}
@@ -30,9 +31,9 @@ def page() -> None:
     try:
         test_subset(DATASET)
     except ValueError as e:
-        st.error(t("lenses.no_data", error=str(e)))
+        st.error(t("lenses.no_data", error=error_text(e)))
         return
     try:
         SECTIONS[choice or "pca"]()
     except ValueError as e:  # an unreadable checkpoint: say which and why, keep the page alive
-        st.error(t("lenses.unreadable", error=str(e)))
+        st.error(t("lenses.unreadable", error=error_text(e)))
