@@ -11,6 +11,7 @@ from aeviz.anomaly_report import other_dataset
 from aeviz.data import TITLES
 from aeviz.digit_input import Steps, preprocess
 from aeviz.ui.explorer_data import Pane, default_index, list_entries, pane_for
+from aeviz.ui import url_state
 from aeviz.ui.lang import t
 from aeviz.ui.state import get_dataset, get_model
 from aeviz.ui.texts import error_text
@@ -45,6 +46,9 @@ def choose_pair(dataset: str, key: str) -> tuple[Pane | None, Pane | None]:
                              format_func=lambda j, c=choices: f"{c[j]['name']} ({c[j].get('kind')})",
                              key=f"{key}_{slot}_{dataset}")
             pane = pane_for(slot, choices[i])
+            # The choice in the URL, so a copied link opens this pair (default_index reads it back).
+            if st.query_params.get(f"ckpt_{slot}") != pane.name:
+                url_state.set_param(f"ckpt_{slot}", pane.name)
             try:
                 get_model(pane.path)  # a corrupted checkpoint disables this side only, with a message
             except ValueError as e:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from aeviz import plots
 from aeviz.ui import lens_data as ld
+from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
 from aeviz.ui.explorer_panes import CHART_CONFIG, _listener, _mark
 from aeviz.ui.hover import hover_preview
@@ -27,8 +28,16 @@ def _figure(tag: str, height: int, xlabel: str, ylabel: str, small: bool, lang: 
     return fig
 
 
+PRESENT_SCALE = 1.5  # maps this much taller in presentation mode, for a projector
+
+
+def _scaled(height: int) -> int:
+    return int(height * PRESENT_SCALE) if url_state.presenting() else height
+
+
 def small_map(tag: str, key: str, height: int = 300, xlabel: str = "z₁", ylabel: str = "z₂") -> None:
     """A static (non-clickable) map of checkpoint ``tag``'s test codes."""
+    height = _scaled(height)
     st.plotly_chart(_figure(tag, height, xlabel, ylabel, True, current_language()), key=key, config=CHART_CONFIG, theme=None)
 
 
@@ -49,6 +58,7 @@ def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", 
                   height: int = 420) -> None:
     """Map ``tag`` (a checkpoint name or "pca") in the page body, and below it a fragment that
     decodes the last click with ``model`` (for PCA: the inverse projection)."""
+    height = _scaled(height)
     st.markdown(f"#### {title}")
     st.plotly_chart(_figure(tag, height, xlabel, ylabel, False, current_language()), key=f"lens_map_{slot}",
                     config=CHART_CONFIG, theme=None)
