@@ -127,3 +127,27 @@ def test_lenses_presentation_hides_the_settings_and_enlarges_the_maps():
     assert heights(shown)[key] > heights(plain)[key]
     sample = open_app("lenses", {"lens": "sample", "present": "1"})
     assert ".st-key-lens_sample_row" in css_of(sample) and ".st-key-lens_sample_zoom" in css_of(sample)
+
+
+# ---- /explorer -----------------------------------------------------------------------------
+
+def test_the_explorer_path_opens_the_explorer_with_its_parameters():
+    """Streamlit serves the default page at "/" only; "/explorer?lang=vi&..." (a link typed or
+    shared by hand) reaches the explorer too, in the same state, not "Page not found"."""
+    from aeviz.i18n import translate
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    first = open_app("about")  # the router registers its pages; a page's hash comes from its url_path
+    alias = [h for h, info in first._registered_pages.items() if info.get("url_pathname") == "explorer"]
+    assert alias, "no page at /explorer"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)  # a fresh visitor at /explorer?...
+    at.query_params["lang"], at.query_params["overlay"] = "vi", "empty"
+    at._page_hash = alias[0]
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == translate("vi", "explorer.title")
+    assert at.segmented_control(key="explorer_overlay").value == "empty"
+    assert link_of(at)["lang"] == "vi"
