@@ -1,6 +1,6 @@
 """Checkpoint folders: ``model.safetensors`` (tensors only: loading runs no code) + ``config.json``
 + a ``README.md`` model card. Every write is atomic; every load validates before use and turns
-any problem into a ``ValueError`` that names it."""
+any problem into an ``AevizError`` (a ValueError) that names it, with a code the app translates."""
 from __future__ import annotations
 
 import json
@@ -18,6 +18,7 @@ from safetensors.torch import load_file, save_file
 
 from . import __version__
 from .config import ModelConfig
+from .errors import AevizError
 from .models import MODEL_REGISTRY, build_model
 
 WEIGHTS = "model.safetensors"
@@ -80,48 +81,51 @@ def save_checkpoint(model: torch.nn.Module, folder: str | Path, info: dict[str, 
 def read_config(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     if not folder.is_dir():
-        raise ValueError(f"checkpoint folder {folder} does not exist")
+        raise AevizError("errors.checkpoint.folder_missing", folder=str(folder))
     path = folder / CONFIG
     if not path.is_file():
-        raise ValueError(f"{path} is missing: not an aeviz checkpoint folder")
+        raise AevizError("errors.checkpoint.config_missing", path=str(path))
     try:
         config = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path} is not readable JSON ({e})") from None
+        raise AevizError("errors.checkpoint.config_unreadable", detail=str(e), path=str(path)) from None
     if not isinstance(config, dict):
-        raise ValueError(f"{path} does not hold a JSON object")
+        raise AevizError("errors.checkpoint.config_not_object", path=str(path))
     kind = config.get("kind")
     if kind not in MODEL_REGISTRY:
-        raise ValueError(f"{path}: unknown model kind {kind!r}; expected one of {', '.join(MODEL_REGISTRY)}")
+        raise AevizError("errors.checkpoint.unknown_kind", path=str(path), kind=repr(kind),
+                         choices=", ".join(MODEL_REGISTRY))
     return config
 
 
 def _read_tensors(path: Path) -> dict[str, torch.Tensor]:
     if not path.is_file():
-        raise ValueError(f"{path} is missing")
+        raise AevizError("errors.checkpoint.weights_missing", path=str(path))
     try:
         return load_file(str(path))
     except Exception as e:  # noqa: BLE001 - safetensors raises its own error types for corrupt files
-        raise ValueError(f"{path} is not a readable safetensors file ({e})") from None
+        raise AevizError("errors.checkpoint.weights_unreadable", detail=str(e), path=str(path)) from None
 
 
 def validate_tensors(model: torch.nn.Module, tensors: dict[str, torch.Tensor], where: str) -> None:
-    """Raise ValueError unless ``tensors`` match the model's parameters exactly and are finite."""
+    """Raise AevizError (a ValueError) unless ``tensors`` match the model's parameters exactly and are finite."""
     expected = model.state_dict()
     missing = sorted(set(expected) - set(tensors))
     extra = sorted(set(tensors) - set(expected))
     if missing:
-        raise ValueError(f"{where}: missing weights {', '.join(missing[:5])} (a checkpoint of another architecture?)")
+        raise AevizError("errors.checkpoint.missing_weights", where=where, names=", ".join(missing[:5]))
     if extra:
-        raise ValueError(f"{where}: unexpected weights {', '.join(extra[:5])} (a checkpoint of another architecture?)")
+        raise AevizError("errors.checkpoint.unexpected_weights", where=where, names=", ".join(extra[:5]))
     for name, ref in expected.items():
         t = tensors[name]
         if t.shape != ref.shape:
-            raise ValueError(f"{where}: weight {name} has shape {tuple(t.shape)}, expected {tuple(ref.shape)}")
+            raise AevizError("errors.checkpoint.wrong_shape", where=where, name=name, shape=str(tuple(t.shape)),
+                             expected=str(tuple(ref.shape)))
         if t.dtype != ref.dtype:
-            raise ValueError(f"{where}: weight {name} has dtype {t.dtype}, expected {ref.dtype}")
+            raise AevizError("errors.checkpoint.wrong_dtype", where=where, name=name, dtype=str(t.dtype),
+                             expected=str(ref.dtype))
         if t.is_floating_point() and not torch.isfinite(t).all():
-            raise ValueError(f"{where}: weight {name} holds NaN or infinite values")
+            raise AevizError("errors.checkpoint.not_finite", where=where, name=name)
 
 
 def load_model(folder: str | Path, device: str | torch.device = "cpu") -> torch.nn.Module:
@@ -131,7 +135,7 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> torch.
     try:
         spec = ModelConfig.from_dict(config)
     except (TypeError, ValueError) as e:
-        raise ValueError(f"{folder / CONFIG}: invalid model settings ({e})") from None
+        raise AevizError("errors.checkpoint.invalid_settings", detail=str(e), path=str(folder / CONFIG)) from None
     model = build_model(spec)
     tensors = _read_tensors(folder / WEIGHTS)
     validate_tensors(model, tensors, str(folder / WEIGHTS))
@@ -152,6 +156,8 @@ def list_checkpoints(root: str | Path = "checkpoints") -> list[dict[str, Any]]:
             entry = read_config(folder)
         except ValueError as e:
             entry = {"error": str(e)}
+            if isinstance(e, AevizError):  # so the app can say it in the reader's language
+                entry.update(error_key=e.key, error_params=e.params)
         found.append({**entry, "path": str(folder), "name": folder.name})
     return found
 

@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import torch
 
+from .errors import AevizError
+
 DATASET_NAMES = ("mnist", "fashion-mnist")
 CLASS_NAMES = {
     "mnist": tuple(str(d) for d in range(10)),
@@ -281,5 +283,4 @@ def load_dataset(name: str, allow_download: bool = True) -> Dataset:
         if notice:
             notice += f" Using this instead: {fallback.describe()}."
         return replace(fallback, notice=notice)
-    raise ValueError(f"{notice + ' ' if notice else ''}no source for {name}: no files under {root}, no network, "
-                     f"no system copy and no bundled sample (on Debian: apt-get install dataset-fashion-mnist)")
+    raise AevizError("errors.data.no_source", detail=notice, name=name, root=str(root))

@@ -27,13 +27,16 @@ import numpy as np
 import torch
 from torch import nn
 
+from aeviz.errors import AevizError
+
 MAGIC = b"AEVZ"
 FORMAT = "aeviz-decoder"
 VERSION = 1
 
 
-class UnsupportedDecoder(ValueError):
-    """The decoder holds a layer the browser's forward pass does not implement."""
+class UnsupportedDecoder(AevizError):
+    """The decoder holds a layer the browser's forward pass does not implement (``key`` under
+    ``common.hover.unsupported``, so the page says which in the reader's language)."""
 
 
 def _flat_modules(module: nn.Module) -> list[nn.Module]:
@@ -55,7 +58,7 @@ def describe_decoder(model: nn.Module) -> tuple[list[dict[str, Any]], list[np.nd
     for m in _flat_modules(model.decoder):
         if isinstance(m, nn.Linear):
             if m.in_features != width:
-                raise UnsupportedDecoder(f"Linear expects {m.in_features} inputs after a layer of {width}")
+                raise UnsupportedDecoder("common.hover.unsupported.linear_width", inputs=m.in_features, width=width)
             w = m.weight.detach().to("cpu", torch.float32).contiguous().numpy().reshape(-1)
             b = (m.bias.detach().to("cpu", torch.float32).numpy() if m.bias is not None
                  else np.zeros(m.out_features, np.float32))
@@ -75,9 +78,9 @@ def describe_decoder(model: nn.Module) -> tuple[list[dict[str, Any]], list[np.nd
         elif isinstance(m, (nn.Flatten, nn.Unflatten, nn.Identity)):
             continue
         else:
-            raise UnsupportedDecoder(f"{type(m).__name__} layers run on the server only")
+            raise UnsupportedDecoder("common.hover.unsupported.layer", layer=type(m).__name__)
     if width != 28 * 28:
-        raise UnsupportedDecoder(f"the decoder ends in {width} values, not a 28x28 image")
+        raise UnsupportedDecoder("common.hover.unsupported.output", width=width)
     return layers, arrays
 
 

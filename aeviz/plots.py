@@ -131,14 +131,16 @@ def manifold_figure(tiled: np.ndarray, axis_range, title: str = "", height: int 
 
 def path_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, path: np.ndarray,
              title: str = "", height: int = 420, ends: tuple[str, str] = ("start", "end"),
-             path_name: str = "path") -> go.Figure:
+             path_name: str = "path", step_label: str = "step", legend_title: str = "class") -> go.Figure:
     """The latent scatter with an interpolation path drawn on it: a line from start (○) to end
-    (□) through the decoded steps; ``ends`` and ``path_name`` label them (in the page's language)."""
+    (□) through the decoded steps; ``ends``, ``path_name``, ``step_label`` and ``legend_title`` label
+    them (in the page's language)."""
     fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height, marker_size=4)
     fig.update_traces(marker={"opacity": 0.45})
+    fig.update_layout(legend_title_text=legend_title)
     fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=path_name,
                              line={"color": "#111111", "width": 3}, marker={"size": 7, "color": "#111111"},
-                             hovertemplate="step %{pointNumber}<br>z=(%{x:.2f}, %{y:.2f})<extra></extra>"))
+                             hovertemplate=f"{step_label} %{{pointNumber}}<br>z=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
     fig.add_trace(go.Scatter(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", name="ends",
                              text=list(ends), textposition="top center", showlegend=False,
                              marker={"size": 14, "symbol": ["circle-open", "square-open"], "color": "#111111",

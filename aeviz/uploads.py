@@ -16,6 +16,8 @@ import io
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from aeviz.errors import AevizError
+
 MAX_BYTES = 10 * 1024 * 1024  # the app's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_PIXELS = 40_000_000  # 40 megapixels: any phone photo, far below a bomb
 WORK_SIDE = 1024  # decode and work at most at this size: a 28x28 digit needs no more
@@ -23,14 +25,21 @@ FORMATS = ("PNG", "JPEG")
 BLANK_RANGE = 8 / 255  # less contrast than this between darkest and lightest pixel: nothing drawn
 
 
-class UploadError(ValueError):
-    """An upload that cannot be used. ``key`` names the catalogue sentence, ``values`` fill it."""
+class UploadError(AevizError):
+    """An upload that cannot be used. ``key`` names the catalogue sentence, ``values`` (also
+    ``params``) fill it."""
 
     def __init__(self, reason: str, **values):
         self.reason = reason
-        self.key = f"digit.upload.{reason}"
         self.values = values
-        super().__init__(f"{reason}: {values}" if values else reason)
+        super().__init__(f"digit.upload.{reason}", **values)
+
+    def __reduce__(self):
+        return (_rebuild_upload, (self.reason, self.values))
+
+
+def _rebuild_upload(reason, values):
+    return UploadError(reason, **values)
 
 
 def _open(data: bytes) -> Image.Image:

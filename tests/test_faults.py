@@ -153,6 +153,34 @@ def test_a_corrupted_checkpoint_disables_only_that_model(corrupted_vae):
     assert len(at.get("plotly_chart")) >= 2 or any("Fashion-MNIST" in m for m in messages), messages
 
 
+def test_a_corrupted_checkpoint_is_explained_in_vietnamese(corrupted_vae):
+    """The load error is a code with values (aeviz/errors.py), so the page says it in the reader's
+    language; the CLI's English text (str of the error) stays out of a Vietnamese page."""
+    from aeviz.i18n import translate
+
+    with pytest.raises(ValueError) as raised:
+        load_model(corrupted_vae / "mnist-vae")
+    english = str(raised.value)
+    assert "is not a readable safetensors file" in english  # the CLI and logs keep the English sentence
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "vi"
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    path = str(corrupted_vae / "mnist-vae" / "model.safetensors")
+    expected = translate("vi", "explorer.cannot_show", name="mnist-vae",
+                         error=translate("vi", "errors.checkpoint.weights_unreadable", path=path))
+    assert expected in errors, errors
+    assert not any("readable safetensors" in e or "Cannot show" in e for e in errors), errors
+    # The other pages that load the pair say it in Vietnamese too.
+    at = AppTest.from_string("from aeviz.ui.pages import anomaly\nanomaly.page()\n", default_timeout=TIMEOUT)
+    at.query_params["lang"] = "vi"
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and all("safetensors đọc được" in e and "readable" not in e for e in errors), errors
+
+
 @pytest.mark.parametrize("module", ["studio", "anomaly", "digit", "lenses", "about"])
 def test_the_other_pages_work_with_a_corrupted_checkpoint(corrupted_vae, module):
     at = AppTest.from_string(f"from aeviz.ui.pages import {module}\n{module}.page()\n",

@@ -40,3 +40,16 @@ def test_pick_language(requested, browser, expected):
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         catalogue("fr")
+
+
+def test_every_spinner_text_comes_from_the_catalogue():
+    """``st.cache_*(show_spinner="...")`` and ``st.spinner("...")`` fix the text in one language;
+    the pages say ``show_spinner=False`` and wrap the call in ``st.spinner(t(...))`` instead."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    literal = re.compile(r"""show_spinner\s*=\s*[fr]?["']|st\.spinner\(\s*[fr]?["']""")
+    found = [f"{p.relative_to(root)}:{n}" for p in [root / "app.py", *sorted((root / "aeviz").rglob("*.py"))]
+             for n, line in enumerate(p.read_text().splitlines(), 1) if literal.search(line)]
+    assert found == []

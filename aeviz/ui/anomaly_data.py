@@ -11,8 +11,10 @@ from aeviz.anomaly_report import other_dataset
 from aeviz.data import TITLES
 from aeviz.digit_input import Steps, preprocess
 from aeviz.ui.explorer_data import Pane, default_index, list_entries, pane_for
+from aeviz.ui import url_state
 from aeviz.ui.lang import t
 from aeviz.ui.state import get_dataset, get_model
+from aeviz.ui.texts import error_text
 from aeviz.uploads import UploadError, decode_image
 
 SUBSET = 2000  # held-out images per set: enough for smooth histograms, quick to score on 2 cores
@@ -44,10 +46,13 @@ def choose_pair(dataset: str, key: str) -> tuple[Pane | None, Pane | None]:
                              format_func=lambda j, c=choices: f"{c[j]['name']} ({c[j].get('kind')})",
                              key=f"{key}_{slot}_{dataset}")
             pane = pane_for(slot, choices[i])
+            # The choice in the URL, so a copied link opens this pair (default_index reads it back).
+            if st.query_params.get(f"ckpt_{slot}") != pane.name:
+                url_state.set_param(f"ckpt_{slot}", pane.name)
             try:
                 get_model(pane.path)  # a corrupted checkpoint disables this side only, with a message
             except ValueError as e:
-                st.error(t("explorer.cannot_show", name=pane.name, error=e))
+                st.error(t("explorer.cannot_show", name=pane.name, error=error_text(e)))
                 pane = None
             out.append(pane)
     return out[0], out[1]

@@ -15,7 +15,8 @@ import torch
 from aeviz import analysis, measures, plots
 from aeviz.i18n import translate
 from aeviz.checkpoints import read_config
-from aeviz.ui.state import checkpoint_root, checkpoints_for, get_dataset, get_model
+from aeviz.ui.state import checkpoint_root, checkpoints_for, first_time, get_dataset, get_model
+from aeviz.ui.texts import class_names
 
 MAP_SIZE = 3000  # at most this many test images per map (Fashion-MNIST has 10,000)
 SUBSET_SEED = 0
@@ -85,9 +86,7 @@ def get_classifier(dataset: str):
 
 
 @st.cache_resource(show_spinner=False)
-def test_subset(dataset: str) -> dict:
-    """A fixed subsample (seeded) of the test split shared by both panes, so row i is the same
-    image in every map: ``images`` (N, 28, 28) float32, ``labels`` (N,), ``index`` into the split."""
+def _test_subset(dataset: str) -> dict:
     ds = get_dataset(dataset)
     labels = ds.labels("test").numpy()
     index = np.arange(len(labels))
@@ -95,14 +94,27 @@ def test_subset(dataset: str) -> dict:
         index = np.sort(np.random.default_rng(SUBSET_SEED).choice(len(labels), MAP_SIZE, replace=False))
     images = ds.images("test")[torch.as_tensor(index)]
     return {"images": images[:, 0].numpy(), "images_t": images, "labels": labels[index], "index": index,
-            "class_names": tuple(ds.class_names), "describe": ds.describe()}
+            "describe": ds.describe()}
 
 
-@st.cache_resource(show_spinner="Encoding the test images…")
+def test_subset(dataset: str, lang: str | None = None) -> dict:
+    """A fixed subsample (seeded) of the test split shared by both panes, so row i is the same
+    image in every map: ``images`` (N, 28, 28) float32, ``labels`` (N,), ``index`` into the split,
+    and ``class_names`` in ``lang`` (default: the page's language; a function cached across
+    languages must pass its own)."""
+    return {**_test_subset(dataset), "class_names": class_names(dataset, lang)}
+
+
 def map_data(path: str, mtime: float, dataset: str) -> dict:
-    """The encoded subset of one checkpoint: ``codes`` (N, 2) and the map's fixed ``axis_range``."""
+    """The encoded subset of one checkpoint: ``codes`` (N, 2) and the map's fixed ``axis_range``;
+    a spinner in the page's language while it is computed the first time."""
+    return first_time(("codes", path, mtime, dataset), "common.encoding", lambda: _map_data(path, mtime, dataset))
+
+
+@st.cache_resource(show_spinner=False)
+def _map_data(path: str, mtime: float, dataset: str) -> dict:
     model = get_model(path)
-    sub = test_subset(dataset)
+    sub = _test_subset(dataset)
     codes = analysis.encode_all(model, sub["images_t"])[:, :2]
     axis_range = plots.axis_range_for(codes)
     return {"codes": codes, "axis_range": axis_range}
@@ -163,7 +175,7 @@ def map_measures(path: str, mtime: float, dataset: str, classifier_mtime: float)
 def map_figure(path: str, mtime: float, dataset: str, overlay: str, lang: str, height: int = MAP_HEIGHT):
     """The map figure, built once per process, overlay and language, and shared read-only: rebuilding
     it on every run costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
-    d, sub = map_data(path, mtime, dataset), test_subset(dataset)
+    d, sub = map_data(path, mtime, dataset), test_subset(dataset, lang)
     legend = translate(lang, f"measures.overlay.{overlay}_legend") if overlay != "none" else ""
     return plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"],
                               background=overlay_background(path, mtime, dataset, overlay),

@@ -109,7 +109,8 @@ def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
             col.plotly_chart(plots.path_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"],
                                             paths[slot], title=t("explorer.interp.path_title", name=pane.name),
                                             ends=(t("explorer.interp.start_mark"), t("explorer.interp.end_mark")),
-                                            path_name=t("explorer.interp.path")),
+                                            path_name=t("explorer.interp.path"),
+                                            step_label=t("explorer.interp.step"), legend_title=t("studio.plots.legend")),
                              key=f"explorer_path_{slot}", config={"displaylogo": False})
     with st.container(key="explorer_filmstrips"):
         for slot in SLOTS:

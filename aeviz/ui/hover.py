@@ -35,6 +35,7 @@ from torch import nn
 
 from aeviz.decoder_export import UnsupportedDecoder, export_decoder, read_export
 from aeviz.ui.lang import t
+from aeviz.ui.texts import error_text
 
 JS_FILE = Path(__file__).with_name("web") / "hover.js"
 COMPONENT = "aeviz.hover"
@@ -119,7 +120,7 @@ def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
     try:
         blob, fingerprint = decoder_blob(model, meta)
     except UnsupportedDecoder as e:
-        st.caption(t("common.hover.needs_mlp", error=e))
+        st.caption(t("common.hover.needs_mlp", error=error_text(e)))
         return None
     sent = st.session_state.setdefault(SENT, {})
     data = {"fingerprint": fingerprint, "meta": meta} if sent.get(key) == fingerprint else blob

@@ -8,6 +8,7 @@ import streamlit as st
 from aeviz import plots
 from aeviz.lenses import COLLAPSE_NATS
 from aeviz.ui import lens_data as ld
+from aeviz.ui import url_state
 from aeviz.ui.lang import t
 from aeviz.ui.lens_maps import small_map
 from aeviz.ui.lens_measures import measures_table
@@ -43,8 +44,10 @@ def section() -> None:
         return
     betas = [b for b, _ in present]
     default = 1.0 if 1.0 in betas else betas[0]
-    beta = st.select_slider(t("lenses.beta.slider"), options=betas, value=default, format_func=lambda v: f"{v:g}",
-                            key="lens_beta", help=t("lenses.beta.slider_help"))
+    url_state.bind("beta", "lens_beta", float, choices=betas)
+    with url_state.settings_container("lens_beta"):
+        beta = st.select_slider(t("lenses.beta.slider"), options=betas, value=default, format_func=lambda v: f"{v:g}",
+                                key="lens_beta", help=t("lenses.beta.slider_help"))
     name = dict(present)[beta]
     mt = ld.mtime(name)
     d = ld.kl_and_error(name, mt)

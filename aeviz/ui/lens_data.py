@@ -12,7 +12,7 @@ import torch
 from aeviz import analysis, lenses, plots
 from aeviz.checkpoints import read_config
 from aeviz.ui.explorer_data import test_subset
-from aeviz.ui.state import checkpoint_root, get_dataset, get_model
+from aeviz.ui.state import checkpoint_root, first_time, get_dataset, get_model
 
 DATASET = "mnist"  # the views compare shipped MNIST checkpoints trained alike
 # The six kinds, same widths and data: (checkpoint name, kind).
@@ -64,9 +64,13 @@ def shown_rows() -> np.ndarray:
     return np.array([int(np.flatnonzero(labels == c)[0]) for c in range(SHOWN_DIGITS)])
 
 
-@st.cache_resource(show_spinner="Fitting PCA…")
 def pca() -> tuple:
     """PCA's first two components of the training images, and PCA as a model (see lenses.pca_model)."""
+    return first_time(("pca", DATASET), "lenses.fitting_pca", _pca)
+
+
+@st.cache_resource(show_spinner=False)
+def _pca() -> tuple:
     return lenses.fit_pca_model(get_dataset(DATASET).images("train"), 2)
 
 

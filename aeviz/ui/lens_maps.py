@@ -7,18 +7,19 @@ import streamlit as st
 
 from aeviz import plots
 from aeviz.ui import lens_data as ld
+from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
 from aeviz.ui.explorer_panes import CHART_CONFIG, _listener, _mark
 from aeviz.ui.hover import hover_preview
-from aeviz.ui.lang import t
+from aeviz.ui.lang import current_language, t
 
 
 @st.cache_resource(show_spinner=False)
-def _figure(tag: str, height: int, xlabel: str, ylabel: str, small: bool):
-    """A map figure built once per process (an identical figure keeps the chart mounted). ``tag``
-    names the codes: a checkpoint name, or "pca"."""
+def _figure(tag: str, height: int, xlabel: str, ylabel: str, small: bool, lang: str):
+    """A map figure built once per process and language (an identical figure keeps the chart
+    mounted). ``tag`` names the codes: a checkpoint name, or "pca"."""
     d = ld.pca_codes() if tag == "pca" else ld.codes(tag, ld.mtime(tag))
-    sub = test_subset(ld.DATASET)
+    sub = test_subset(ld.DATASET, lang)
     fig = plots.explorer_map(d["xy"], sub["labels"], sub["class_names"], d["axis_range"], height=height,
                              marker_size=3 if small else 5)
     fig.update_layout(xaxis_title=xlabel, yaxis_title=ylabel)
@@ -27,9 +28,17 @@ def _figure(tag: str, height: int, xlabel: str, ylabel: str, small: bool):
     return fig
 
 
+PRESENT_SCALE = 1.5  # maps this much taller in presentation mode, for a projector
+
+
+def _scaled(height: int) -> int:
+    return int(height * PRESENT_SCALE) if url_state.presenting() else height
+
+
 def small_map(tag: str, key: str, height: int = 300, xlabel: str = "z₁", ylabel: str = "z₂") -> None:
     """A static (non-clickable) map of checkpoint ``tag``'s test codes."""
-    st.plotly_chart(_figure(tag, height, xlabel, ylabel, True), key=key, config=CHART_CONFIG, theme=None)
+    height = _scaled(height)
+    st.plotly_chart(_figure(tag, height, xlabel, ylabel, True, current_language()), key=key, config=CHART_CONFIG, theme=None)
 
 
 def _remember(slot: str, tag: str) -> None:
@@ -49,8 +58,9 @@ def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", 
                   height: int = 420) -> None:
     """Map ``tag`` (a checkpoint name or "pca") in the page body, and below it a fragment that
     decodes the last click with ``model`` (for PCA: the inverse projection)."""
+    height = _scaled(height)
     st.markdown(f"#### {title}")
-    st.plotly_chart(_figure(tag, height, xlabel, ylabel, False), key=f"lens_map_{slot}",
+    st.plotly_chart(_figure(tag, height, xlabel, ylabel, False, current_language()), key=f"lens_map_{slot}",
                     config=CHART_CONFIG, theme=None)
     left, right = st.columns([2, 1])
     with left:

@@ -9,6 +9,7 @@ import torch
 
 from aeviz import lenses, plots
 from aeviz.ui import lens_data as ld
+from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
 from aeviz.ui.explorer_panes import CHART_CONFIG
 from aeviz.ui.lang import t
@@ -31,9 +32,11 @@ def _figure(mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, row_z: np.ndarray,
     c = ld.codes(VAE, ld.mtime(VAE))
     sub = test_subset(ld.DATASET)
     axis_range = zoom_range(mu, sigma, c["axis_range"]) if zoom else c["axis_range"]
-    fig = plots.latent_scatter(c["xy"], sub["labels"], sub["class_names"], axis_range, height=520,
+    fig = plots.latent_scatter(c["xy"], sub["labels"], sub["class_names"], axis_range,
+                               height=760 if url_state.presenting() else 520,
                                marker_size=7 if zoom else 4)
     fig.update_traces(marker={"opacity": 0.35})
+    fig.update_layout(legend_title_text=t("studio.plots.legend"))
     for k, dash in ((1, "solid"), (2, "dash")):
         ring = lenses.ellipse(mu, sigma, k)
         fig.add_trace(go.Scatter(x=ring[:, 0], y=ring[:, 1], mode="lines", name=t("lenses.sample.ring", k=k),
@@ -76,9 +79,14 @@ def section() -> None:
         return
     sub = test_subset(ld.DATASET)
     n = len(sub["labels"])
+    # The test image and the zoom in the URL (teacher links); the draw number is not: a link names
+    # the input, and each visitor draws their own samples.
+    url_state.bind("row", ROW_KEY, int, bounds=(0, n - 1))
+    url_state.bind("zoom", "lens_sample_zoom", bool)
     st.session_state.setdefault(ROW_KEY, int(ld.shown_rows()[3]))
     st.session_state.setdefault(DRAW_KEY, 0)
     top = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
+    url_state.hide_in_presentation(ROW_KEY, "lens_sample_zoom")
     top[0].number_input(t("lenses.sample.row"), 0, n - 1, step=1, key=ROW_KEY, help=t("lenses.sample.row_help"),
                         on_change=lambda: st.session_state.__setitem__(DRAW_KEY, 0))
     top[1].button(t("lenses.sample.resample"), key="lens_resample", on_click=_resample, icon=":material/casino:",

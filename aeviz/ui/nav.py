@@ -14,8 +14,12 @@ def pages() -> dict[str, st.Page]:
                                 lesson, studio)  # link back here
 
     return {
+        # Streamlit serves the default page at "/" only: its own url_path answers "Page not found".
+        # So the default page reserves a path nobody links to, and "/explorer" (a natural link to
+        # type or share) is a hidden page that switches to "/" with the same query parameters.
         "explorer": st.Page(explorer.page, title=t("app.nav.explorer"), icon=":material/scatter_plot:",
-                            url_path="explorer", default=True),
+                            url_path="explorer-home", default=True),
+        "explorer_alias": st.Page(_to_explorer, title=t("app.nav.explorer"), url_path="explorer", visibility="hidden"),
         "studio": st.Page(studio.page, title=t("app.nav.studio"), icon=":material/model_training:",
                           url_path="studio"),
         "lenses": st.Page(lenses.page, title=t("lenses.nav"), icon=":material/lens_blur:", url_path="lenses"),
@@ -28,6 +32,10 @@ def pages() -> dict[str, st.Page]:
         "lesson": st.Page(lesson.page, title=t("app.nav.lesson"), icon=":material/school:", url_path="lesson"),
         "about": st.Page(about.page, title=t("app.nav.about"), icon=":material/menu_book:", url_path="about"),
     }
+
+
+def _to_explorer() -> None:
+    st.switch_page(pages()["explorer"], query_params=st.query_params.to_dict())
 
 
 def link(page: str, label: str, icon: str = ":material/arrow_forward:", **params) -> None:

@@ -69,6 +69,19 @@ def get_dataset(name: str) -> Dataset:
     return data
 
 
+def first_time(key: tuple, message_key: str, compute):
+    """``compute()``, under a spinner that says ``message_key`` in the page's language the first
+    time this process meets ``key`` (a slow cached computation); afterwards no spinner element at
+    all. A text given to a cache decorator's show_spinner would be fixed in one language."""
+    loaded = _loaded()
+    if key in loaded:
+        return compute()
+    with st.spinner(t(message_key)):
+        out = compute()
+    loaded.add(key)
+    return out
+
+
 def checkpoints_for(dataset: str) -> list[dict]:
     """Readable checkpoints of latent models trained on ``dataset``, in folder-name order."""
     return [c for c in list_checkpoints(checkpoint_root())

@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from aeviz.data import CLASS_NAMES
 from aeviz.jobs import ABANDONED, SHUTDOWN, STOPPED_BY_USER, Busy, JobSpec, JobView
 from aeviz.plots import axis_range_for
 from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state
 from aeviz.ui.lang import t
 from aeviz.ui.studio_plots import LOSS_LABELS, latent_map, loss_figure, reconstruction_strip, shared_range
-from aeviz.ui.texts import data_line
+from aeviz.ui.texts import class_names, data_line
 
 POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
 REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"}
@@ -91,7 +90,7 @@ def _status_messages(view: JobView) -> None:
 
 def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> None:
     """Maps (AE | VAE side by side) and reconstructions after ``epoch`` (1-based)."""
-    names = CLASS_NAMES[dataset]
+    names = class_names(dataset)
     runs = [r for r in view.runs.values() if r.history]
     cols = st.columns(len(view.runs))
     strip_rows, strip_names = [], []

@@ -132,3 +132,17 @@ def test_explorer_link_export_and_presentation(browser, app_server, artifacts):
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     page.screenshot(path=str(artifacts / "present-explorer.png"))
     ctx.close()
+
+
+def test_the_explorer_path_is_not_page_not_found(page, app_server):
+    """Streamlit serves the default page at "/" only; a link to "/explorer?lang=vi&overlay=empty"
+    (typed or shared by hand) must open the explorer in that state, not "Page not found"."""
+    goto(page, f"{app_server.url}/explorer?lang=vi&overlay=empty", ".st-key-explorer_overlay")
+    page.wait_for_function("location.search.includes('overlay=empty')", timeout=30_000)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert VI["explorer.title"] in body
+    assert "Page not found" not in page.content()
+    assert page.locator("[data-testid='stDialog']").count() == 0
+    # The overlay the link named is the one drawn: its legend is under the maps.
+    page.get_by_text(VI["measures.overlay.empty_legend"]).first.wait_for(timeout=90_000)  # the charts draw last
+    assert page.evaluate("location.pathname") == "/"

@@ -16,6 +16,7 @@ from aeviz.ui.nav import link
 from aeviz.ui.pages.lesson import STEPS, show_step
 from aeviz.ui.state import checkpoint_root, get_dataset, get_model
 from aeviz.ui.studio_plots import reconstruction_strip
+from aeviz.ui.texts import error_text
 
 N_MINI = 8
 
@@ -97,7 +98,7 @@ def measured_comparison() -> None:
             found = {s: data.map_measures(p.path, p.mtime, "mnist", data._mtime(cls) if cls else 0.0)
                      for s, p in panes.items()}
     except ValueError as e:  # an unreadable checkpoint: no comparison rather than a wrong one
-        st.warning(t("about.unreadable", error=e))
+        st.warning(t("about.unreadable", error=error_text(e)))
         return
     lang = current_language()
     said = measures.comparison_sentences(lang, "AE", found["ae"], "VAE", found["vae"])
@@ -118,7 +119,7 @@ def page() -> None:
         try:
             models = _models(pair)
         except ValueError as e:  # an unreadable shipped checkpoint: the lesson's text still stands
-            st.warning(t("about.unreadable", error=e))
+            st.warning(t("about.unreadable", error=error_text(e)))
     if models is None:
         st.info(t("about.no_models"))
     for i, step in enumerate(STEPS, start=1):

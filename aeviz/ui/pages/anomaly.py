@@ -11,11 +11,28 @@ from aeviz.anomaly_plots import roc_figure, score_histogram
 from aeviz.anomaly_report import other_dataset
 from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import anomaly_data as data
+from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag
-from aeviz.ui.lang import t
-from aeviz.ui.texts import data_line
+from aeviz.ui.lang import t, translator
+from aeviz.ui.texts import data_line, error_text
 
 ELBO_GAP = 0.1  # the -ELBO is called out when its AUC trails the best error AUC by this much
+SLIDER_KEY = "anomaly_percentile_slider"
+PRESENT_SCALE = 1.6  # charts this much taller in presentation mode: read from the back of a room
+
+
+def _height(px: int) -> int:
+    return int(px * PRESENT_SCALE) if url_state.presenting() else px
+
+
+def _bind_url() -> None:
+    """The view in the URL (teacher links): dataset, outlier set, threshold, checkpoints
+    (``ckpt_ae`` / ``ckpt_vae``, written by ``anomaly_data.choose_pair``)."""
+    url_state.bind("dataset", "anomaly_dataset", choices=DATASET_NAMES)
+    url_state.bind("ood", "anomaly_ood", choices=anomaly.OOD_KINDS)
+    url_state.bind("pct", SLIDER_KEY, float, bounds=(50.0, 99.9))
+    if SLIDER_KEY in st.session_state:  # a link's threshold is also the digit page's
+        st.session_state[data.PERCENTILE_KEY] = float(st.session_state[SLIDER_KEY])
 
 
 def _names() -> dict[str, str]:
@@ -23,7 +40,7 @@ def _names() -> dict[str, str]:
 
 
 def _keep_percentile() -> None:
-    st.session_state[data.PERCENTILE_KEY] = st.session_state["anomaly_percentile_slider"]
+    st.session_state[data.PERCENTILE_KEY] = st.session_state[SLIDER_KEY]
 
 
 def _controls() -> tuple[str, str]:
@@ -33,11 +50,11 @@ def _controls() -> tuple[str, str]:
                                        format_func=TITLES.get, key="anomaly_dataset", required=True) or DATASET_NAMES[0]
     with cols[1]:
         kind = st.selectbox(t("anomaly.ood_set"), anomaly.OOD_KINDS, key="anomaly_ood",
-                            format_func=lambda k: t(f"anomaly.ood.{k}", other=TITLES[other_dataset(dataset)]),
+                            format_func=lambda k, tr=translator(): tr(f"anomaly.ood.{k}", other=TITLES[other_dataset(dataset)]),
                             help=t("anomaly.ood_help"))
     with cols[2]:
         st.slider(t("anomaly.threshold"), 50.0, 99.9, value=data.percentile(), step=0.1, format="%.1f %%",
-                  key="anomaly_percentile_slider", on_change=_keep_percentile, help=t("anomaly.threshold_help"))
+                  key=SLIDER_KEY, on_change=_keep_percentile, help=t("anomaly.threshold_help"))
     return dataset, kind
 
 
@@ -46,7 +63,7 @@ def _uploads(dataset: str) -> list[tuple[str, np.ndarray]]:
     marked = []
     if dataset == "mnist" and data.DIGIT_KEY in st.session_state:
         marked.append((t("anomaly.your_digit"), st.session_state[data.DIGIT_KEY]))
-    with st.expander(t("anomaly.upload_title")):
+    with url_state.settings_container("anomaly_uploads"), st.expander(t("anomaly.upload_title")):
         files = st.file_uploader(t("anomaly.upload"), type=["png", "jpg", "jpeg"], accept_multiple_files=True,
                                  key="anomaly_uploads", help=t("anomaly.upload_help"))
         for i, f in enumerate(files or []):
@@ -74,7 +91,7 @@ def _histograms(s_in, s_out, marks, thresholds, kind_label, dataset, ae, vae):
                 fig = score_histogram(s_in[key], s_out[key], thresholds[key], in_label=t("anomaly.in_label"),
                                       out_label=kind_label, x_title=t(f"anomaly.axis.{key}"),
                                       threshold_label=t("anomaly.threshold_line"), marks=mk,
-                                      log_x=key != "vae_elbo")
+                                      log_x=key != "vae_elbo", height=_height(300))
                 st.plotly_chart(fig, key=f"anomaly_hist_{key}", config={"displayModeBar": False})
                 _confusion(s_in[key], s_out[key], thresholds[key])
                 for value, name in mk:
@@ -103,7 +120,7 @@ def _roc(s_in, s_out, kind_label) -> dict[str, float]:
             curves[key] = (fpr, tpr, aucs[key])
     st.subheader(t("anomaly.roc_title", ood=kind_label), help=t("anomaly.roc_help"))
     st.plotly_chart(roc_figure(curves, names, x_title=t("anomaly.fpr"), y_title=t("anomaly.tpr"),
-                               chance_label=t("anomaly.chance")), key="anomaly_roc",
+                               chance_label=t("anomaly.chance"), height=_height(420)), key="anomaly_roc",
                     config={"displayModeBar": False})
     best = max(aucs, key=aucs.get)
     worst_key = min(aucs, key=aucs.get)
@@ -117,7 +134,10 @@ def _roc(s_in, s_out, kind_label) -> dict[str, float]:
 
 def _worst(ae, vae, dataset: str) -> None:
     st.subheader(t("anomaly.worst_title"), help=t("anomaly.worst_help"))
-    k = st.slider(t("anomaly.worst_k"), 3, 12, 6, key="anomaly_worst_k")
+    url_state.bind("worst", "anomaly_worst_k", int, bounds=(3, 12))
+    with url_state.settings_container("anomaly_worst"):
+        k = st.slider(t("anomaly.worst_k"), 3, 12, 6, key="anomaly_worst_k")
+    side = "96px" if url_state.presenting() else "64px"
     s_in = data.scores(ae, vae, dataset, "in")
     images = data.held_out(dataset)["images"]
     names = _names()
@@ -128,8 +148,8 @@ def _worst(ae, vae, dataset: str) -> None:
         recon = (data.pca_reconstructions(dataset, images[list(rows)]) if pane is None
                  else data.reconstructions(pane.path, pane.mtime, dataset, rows))
         cells = "".join(
-            f'<div style="text-align:center;font-size:12px">{img_tag(images[r], "64px", t("anomaly.original"))}'
-            f'{img_tag(recon[j], "64px", t("anomaly.reconstruction"))}{s_in[key][r]:.3f}</div>'
+            f'<div style="text-align:center;font-size:12px">{img_tag(images[r], side, t("anomaly.original"))}'
+            f'{img_tag(recon[j], side, t("anomaly.reconstruction"))}{s_in[key][r]:.3f}</div>'
             for j, r in enumerate(rows))
         st.markdown(f"**{names[key]}**: " + t("anomaly.worst_rows"))
         st.html(f'<div class="anomaly-worst" style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>')
@@ -140,14 +160,17 @@ def page() -> None:
     st.markdown(t("anomaly.intro"))
     with st.expander(t("anomaly.why_title")):
         st.markdown(t("anomaly.why"))
-    dataset, kind = _controls()
+    _bind_url()
+    with url_state.settings_container("anomaly_controls"):
+        dataset, kind = _controls()
     try:
         held = data.held_out(dataset)
         data.held_out(other_dataset(dataset))
     except ValueError as e:
-        st.error(t("anomaly.no_data", dataset=TITLES[dataset], error=str(e)))
+        st.error(t("anomaly.no_data", dataset=TITLES[dataset], error=error_text(e)))
         return
-    ae, vae = data.choose_pair(dataset, "anomaly")
+    with url_state.settings_container("anomaly_models"):
+        ae, vae = data.choose_pair(dataset, "anomaly")
     kind_label = t(f"anomaly.ood.{kind}", other=TITLES[other_dataset(dataset)])
     st.caption(t("anomaly.data_caption", describe=data_line(held["info"]), n=len(held["images"]), ood=kind_label))
     marks = _uploads(dataset)

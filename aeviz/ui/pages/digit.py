@@ -10,13 +10,20 @@ from aeviz import anomaly
 from aeviz.anomaly_plots import marked_map
 from aeviz.digit_input import preprocess
 from aeviz.ui import anomaly_data as data
+from aeviz.ui import url_state
 from aeviz.ui.explorer_data import map_data, png_data_uri, test_subset
-from aeviz.ui.lang import t
+from aeviz.ui.lang import t, translator
 from aeviz.ui.texts import data_line
 from aeviz.uploads import UploadError
 
 DATASET = "mnist"
 CANVAS = 280
+SOURCES = ("upload", "draw")
+
+
+def _big() -> bool:
+    """Presentation mode: larger maps and pictures, for a projector."""
+    return url_state.presenting()
 
 
 def _from_upload():
@@ -66,8 +73,9 @@ def _tile(image: np.ndarray, size: int, title: str) -> str:
 
 def _show_steps(steps) -> None:
     st.subheader(t("digit.steps_title"), help=t("digit.steps_help"))
+    side = 170 if _big() else 112
     cells = "".join(
-        f'<figure style="margin:0;text-align:center;width:120px">{_tile(img, 112, t(f"digit.step.{name}"))}'
+        f'<figure style="margin:0;text-align:center;width:{side + 8}px">{_tile(img, side, t(f"digit.step.{name}"))}'
         f'<figcaption style="font-size:13px">{i + 1}. {t(f"digit.step.{name}")}</figcaption></figure>'
         for i, (name, img) in enumerate(steps.named()))
     st.html(f'<div class="digit-steps" style="display:flex;gap:14px;flex-wrap:wrap;align-items:flex-start">{cells}</div>')
@@ -100,7 +108,7 @@ def _maps(image, ae, vae) -> dict:
             title = t(f"digit.map.{key}", name=pane.name if pane else "")
             fig = marked_map(m["codes"], sub["labels"], sub["class_names"], m["axis_range"], f["z"],
                              point_label=t("digit.your_digit"), sigma=f["sigma"], sigma_label=t("digit.sigma"),
-                             title=title)
+                             title=title, height=620 if _big() else 420)
             st.plotly_chart(fig, key=f"digit_map_{key}", config={"displayModeBar": False})
             if f["sigma"] is not None:
                 st.caption(t("digit.where_vae", z1=f["z"][0], z2=f["z"][1], s1=f["sigma"][0], s2=f["sigma"][1]))
@@ -111,13 +119,14 @@ def _maps(image, ae, vae) -> dict:
 
 def _reconstructions(image, found) -> None:
     st.subheader(t("digit.recon_title"), help=t("digit.recon_help"))
+    side = 200 if _big() else 120
     cells = [(t("digit.input"), image, None)]
     cells += [(t(f"digit.recon.{k}"), found[k]["recon"],
                float(((np.clip(found[k]["recon"], 0, 1) - image) ** 2).mean()) if k != "pca"
                else float(anomaly.pca_errors(data.baseline_pca(DATASET), image[None])[0]))
               for k in ("ae", "vae", "pca") if k in found]
     html = "".join(
-        f'<figure style="margin:0;text-align:center;width:130px">{_tile(img, 120, name)}'
+        f'<figure style="margin:0;text-align:center;width:{side + 10}px">{_tile(img, side, name)}'
         f'<figcaption style="font-size:13px">{name}'
         f'{"" if err is None else "<br>" + t("digit.error", error=err)}</figcaption></figure>'
         for name, img, err in cells)
@@ -145,13 +154,19 @@ def _anomaly(image, ae, vae) -> None:
 def page() -> None:
     st.title(t("digit.title"))
     st.markdown(t("digit.intro"))
-    source = st.segmented_control(t("digit.source"), ("upload", "draw"), default="upload", required=True,
-                                  format_func=lambda s: t(f"digit.source_{s}"), key="digit_source") or "upload"
+    # The view in the URL (teacher links): the source, and the checkpoints (ckpt_ae / ckpt_vae,
+    # written by choose_pair). The uploaded or drawn digit itself stays in this browser.
+    url_state.bind("src", "digit_source", choices=SOURCES)
+    with url_state.settings_container("digit_source"):
+        source = st.segmented_control(t("digit.source"), SOURCES, default="upload", required=True,
+                                      format_func=lambda s, tr=translator(): tr(f"digit.source_{s}"), key="digit_source") or "upload"
     left, right = st.columns([1, 2], gap="large")
     with left:
+        # Presentation mode keeps the upload / drawing area: it is how the class gives the digit.
         steps = _from_upload() if source == "upload" else _from_canvas()
     with right:
-        ae, vae = data.choose_pair(DATASET, "digit")
+        with url_state.settings_container("digit_models"):
+            ae, vae = data.choose_pair(DATASET, "digit")
         st.caption(t("digit.data_caption", describe=data_line(data.held_out(DATASET)["info"])))
     if steps is None:
         return

@@ -17,7 +17,7 @@ from aeviz.ui.explorer_panes import click_panel, hover_pane, map_chart
 from aeviz.ui.hover import same_z_switch
 from aeviz.ui.lang import t
 from aeviz.ui.state import get_dataset, unreadable_checkpoints
-from aeviz.ui.texts import data_line
+from aeviz.ui.texts import data_line, error_text
 
 
 def _choose_dataset() -> str:
@@ -55,7 +55,7 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
                 explorer_url.checkpoint_chosen(param, names[choice])
         st.caption(t("explorer.listed", dataset=TITLES[dataset], names=", ".join(f"`{n}`" for n in names)))
         for bad in unreadable_checkpoints():  # say why a folder is not offered, once, plainly
-            st.caption(t("explorer.skipped", name=bad["name"], error=bad["error"]))
+            st.caption(t("explorer.skipped", name=bad["name"], error=error_text(bad)))
     return panes
 
 
@@ -69,7 +69,7 @@ def page() -> None:
     try:
         subset = data.test_subset(dataset)
     except ValueError as e:
-        st.error(t("explorer.dataset_missing", dataset=TITLES[dataset], error=e))
+        st.error(t("explorer.dataset_missing", dataset=TITLES[dataset], error=error_text(e)))
         return
     with top[1]:
         panes = _choose_panes(dataset)
@@ -100,7 +100,7 @@ def page() -> None:
                 with right:
                     hover_pane(slot, pane)
             except ValueError as e:  # an unreadable checkpoint: say which and why
-                st.error(t("explorer.cannot_show", name=pane.name, error=e))
+                st.error(t("explorer.cannot_show", name=pane.name, error=error_text(e)))
                 panes[slot] = None
     measures_section(panes, dataset)
     tabs.sections(panes, dataset)

@@ -16,6 +16,7 @@ from aeviz.ui.lang import t
 from aeviz.ui.studio_live import live_section
 from aeviz.ui.studio_save import save_section
 from aeviz.ui.studio_settings import URL_CHOICES, URL_RANGES, URL_SETTINGS, settings_ui
+from aeviz.ui.texts import error_text
 
 
 def _start(spec) -> None:
@@ -27,7 +28,7 @@ def _start(spec) -> None:
     except AlreadyRunning:
         st.session_state[state.ERROR_KEY] = t("studio.status.already_running")
     except ValueError as e:
-        st.session_state[state.ERROR_KEY] = t("studio.status.data_missing", error=e)
+        st.session_state[state.ERROR_KEY] = t("studio.status.data_missing", error=error_text(e))
 
 
 def _stop() -> None:
