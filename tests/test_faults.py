@@ -103,7 +103,7 @@ def test_a_new_save_clears_the_leftovers_of_a_killed_one(tmp_path):
 
 
 def test_a_studio_save_clears_the_staging_folder_of_a_killed_one(tmp_path):
-    from aeviz.jobs import save_new_checkpoint
+    from aeviz.job_checkpoints import save_new_checkpoint
 
     staging = tmp_path / ".saving-abc123" / "half"
     staging.mkdir(parents=True)

@@ -11,8 +11,8 @@ import torch
 
 from aeviz.checkpoints import list_checkpoints, load_model, save_checkpoint
 from aeviz.config import TrainConfig
-from aeviz.jobs import (ORIGIN, Busy, Job, JobRegistry, JobSpec, checkpoint_name_error, max_trainings_setting,
-                        save_new_checkpoint)
+from aeviz.job_checkpoints import ORIGIN, checkpoint_name_error, save_new_checkpoint
+from aeviz.jobs import Busy, Job, JobRegistry, JobSpec, max_trainings_setting
 
 
 @pytest.fixture(scope="module")
@@ -251,3 +251,14 @@ def test_cpu_threads_never_oversubscribe():
 
     assert cpu_threads_per_training(2, cores=2) == cpu_threads_per_training(1, cores=2) == 1
     assert cpu_threads_per_training(2, cores=16) == 4 and cpu_threads_per_training(1, cores=16) == 8
+
+
+def test_the_moved_names_are_still_importable_from_jobs():
+    """Progress views and checkpoint helpers moved to their own modules; older imports keep working."""
+    from aeviz import job_checkpoints, job_progress, jobs
+
+    for module in (job_progress, job_checkpoints):
+        for name in jobs.__all__:
+            if hasattr(module, name):
+                assert getattr(jobs, name) is getattr(module, name), name
+    assert all(hasattr(jobs, name) for name in jobs.__all__)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from aeviz.jobs import ABANDONED, SHUTDOWN, STOPPED_BY_USER, Busy, JobSpec, JobView
+from aeviz.job_progress import ABANDONED, SHUTDOWN, STOPPED_BY_USER, JobView
+from aeviz.jobs import Busy, JobSpec
 from aeviz.plots import axis_range_for
 from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state

@@ -5,7 +5,8 @@ import time
 
 import streamlit as st
 
-from aeviz.jobs import ORIGIN, Job, checkpoint_name_problem, existing_checkpoint_origin
+from aeviz.job_checkpoints import ORIGIN, checkpoint_name_problem, existing_checkpoint_origin
+from aeviz.jobs import Job
 from aeviz.ui.lang import t
 from aeviz.ui.state import checkpoint_root
 
