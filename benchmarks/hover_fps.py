@@ -1,4 +1,4 @@
-"""Hover-to-decode speed (issue 5), in a real browser.
+"""Hover-to-decode speed, in a real browser.
 
 Starts ``streamlit run <app>`` on a free loopback port (shipped checkpoints, offline), opens it in
 headless Chromium, and for each map (``latent_ae``, ``latent_vae``) moves the pointer along a

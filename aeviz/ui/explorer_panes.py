@@ -140,7 +140,7 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
 
 
 def hover_pane(slot: str, pane: Pane) -> None:
-    """Hover to decode (issue 5): the decoder runs in the browser under the pointer. Drawn outside
+    """Hover to decode: the decoder runs in the browser under the pointer. Drawn outside
     the click fragment, so a click's rerun does not touch it; the preview pins the z plotly
     reports for a click, which is the z the click panel decodes."""
     hover_preview(get_model(pane.path), map_key=f"latent_{slot}", key=f"hover_{slot}", label=pane.name,

@@ -1,4 +1,4 @@
-"""Hover-to-decode (issue 5): a preview beside a latent map that decodes z under the pointer in
+"""Hover-to-decode: a preview beside a latent map that decodes z under the pointer in
 the browser, every frame, and a "same z in both" switch.
 
 Python sends each decoder once per model as raw float32 bytes plus a JSON description of its

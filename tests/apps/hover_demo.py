@@ -1,4 +1,4 @@
-"""A small stand-alone page for the hover preview (issue 5): two latent maps keyed like the
+"""A small stand-alone page for the hover preview: two latent maps keyed like the
 Explorer's (`latent_ae`, `latent_vae`), each with its preview. Used by the hover tests and the
 benchmark; run it by hand with `streamlit run tests/apps/hover_demo.py`."""
 import sys

@@ -1,4 +1,4 @@
-"""Hover-to-decode in a real browser (issue 5): the JavaScript forward pass equals torch's, and
+"""Hover-to-decode in a real browser: the JavaScript forward pass equals torch's, and
 the hookup to Streamlit's and plotly's page structure still works (hover -> canvas changes at the
 right z, "same z in both" marks the other map, a click reaches the server).
 

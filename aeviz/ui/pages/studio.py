@@ -1,4 +1,4 @@
-"""The training studio (issue 4): train an AE and a VAE live and watch their latent maps form.
+"""The training studio: train an AE and a VAE live and watch their latent maps form.
 
 Training runs in ``aeviz.jobs`` worker threads that call no Streamlit function; this page starts
 and stops them and a polling fragment (``studio_live``) draws their progress. A click elsewhere

@@ -1,4 +1,4 @@
-// Hover-to-decode (issue 5): a copy of an MLP decoder runs here, in the browser, so the preview
+// Hover-to-decode: a copy of an MLP decoder runs here, in the browser, so the preview
 // beside a latent map follows the pointer at screen rate. Python side: aeviz/ui/hover.py.
 //
 // Loaded by st.components.v2 (streamlit 1.67) as an ES module whose default export is called
@@ -416,8 +416,11 @@ function onClick(e) {
 function hookPlotly(mapKey) {
   const area = plotArea(mapKey);
   const gd = area && area.gd;
-  if (!gd || gd.__aevizHoverHooked || typeof gd.on !== "function") return;
-  gd.__aevizHoverHooked = true;
+  if (!gd || typeof gd.on !== "function" || !gd._ev) return;
+  // Hooked only while the chart's current event emitter carries our handler: a re-plot (plotly's
+  // purge) replaces gd._ev and drops its listeners, and a flag on gd would outlive that.
+  if (gd.__aevizHoverEv === gd._ev) return;
+  gd.__aevizHoverEv = gd._ev;
   gd.on("plotly_click", (ev) => {
     const inst = [...REG.instances.values()].find((i) => i.mapKey === mapKey);
     const pt = ev && ev.points && ev.points[0];
