@@ -19,7 +19,7 @@ def test_latent_model_contract(kind, arch):
     x = _batch()
     z = model.encode(x)
     assert z.shape == (16, 2)
-    x_hat = model.decode(z)
+    x_hat = model.decode(z).detach()  # decode keeps the graph (training backpropagates through it)
     assert x_hat.shape == (16, 1, 28, 28)
     assert float(x_hat.min()) >= 0 and float(x_hat.max()) <= 1
     assert model.sample(5).shape == (5, 1, 28, 28)  # decode of prior samples
