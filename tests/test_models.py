@@ -40,12 +40,12 @@ def test_latent_model_contract(kind, arch):
     first = None
     for _ in range(15):
         loss = model.loss(x, x, recon=recon, beta=1.0)["loss"]
-        first = float(loss) if first is None else first
+        first = float(loss.detach()) if first is None else first
         opt.zero_grad()
         loss.backward()
         opt.step()
     model.eval()
-    assert float(model.loss(x, x, recon=recon)["loss"]) < first
+    assert float(model.loss(x, x, recon=recon)["loss"].detach()) < first
 
 
 @pytest.mark.parametrize("latent_dim", [2, 3, 8])
