@@ -25,7 +25,7 @@ def test_latent_model_contract(kind, arch):
     assert model.sample(5).shape == (5, 1, 28, 28)  # decode of prior samples
     assert torch.isfinite(model.sample(5)).all()
     recon = "mse" if kind == "linear-ae" else "bce"
-    terms = model.loss(x, x, recon=recon, beta=1.0)
+    terms = {k: v.detach() for k, v in model.loss(x, x, recon=recon, beta=1.0).items()}
     assert set(terms) == {"loss", "recon", "kl", "penalty"}
     assert all(torch.isfinite(v) for v in terms.values())
     assert (float(terms["kl"]) > 0) == (kind == "vae")
