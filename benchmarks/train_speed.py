@@ -6,7 +6,7 @@ Tanh output. aeviz's loop (``aeviz.training.train``): the same MLP widths (784 -
 -> 2 and back), the same batch size and optimiser settings, the same number of samples, data
 resident on the device; its time includes its per-epoch pass over the test split.
 
-    python benchmarks/train_speed.py [--repeats 5] [--epochs 10] [--threads 1] [--device auto]
+    python benchmarks/train_speed.py [--repeats 5] [--epochs 10] [--threads 1] [--device auto] [--bare]
 
 Each repeat runs the two loops back to back (alternating, after one discarded warm-up of each),
 so drift on a shared machine hits both alike. Throughput is given two ways: by the wall clock,
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aeviz.config import ModelConfig, TrainConfig  # noqa: E402
 from aeviz.data import load_dataset  # noqa: E402
 from aeviz.models import build_model  # noqa: E402
-from aeviz.training import pick_device, train  # noqa: E402
+from aeviz.training import _batch_loss, iter_batches, make_optimizer, pick_device, train  # noqa: E402
 
 SEED_WIDTHS = (128, 64, 12)
 
@@ -104,6 +104,30 @@ def aeviz_loop(dataset, epochs: int, device: str, batch_size: int = 128,
     return result.samples_per_second, result.samples_seen / (time.process_time() - cpu), result.seconds
 
 
+def bare_step_loop(dataset, epochs: int, device: str) -> float:
+    """Samples per second by CPU time of the bare step alone (forward, loss, backward, fused Adam)
+    on aeviz's batches: no test pass, no divergence guard, no progress. How close the loop is to it
+    says what is left to win outside the model's own arithmetic."""
+    torch.manual_seed(0)
+    dev = torch.device(device)
+    model = build_model(ModelConfig(kind="ae", hidden=SEED_WIDTHS)).to(dev).train()
+    cfg = TrainConfig(epochs=epochs, batch_size=128, lr=1e-3, weight_decay=1e-5, recon_loss="mse", device=device)
+    optimizer = make_optimizer(model, cfg, dev)
+    images, labels = dataset.train_images.to(dev), dataset.train_labels.to(dev)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(0)
+    samples, cpu = 0, time.process_time()
+    for _ in range(epochs):
+        perm = torch.randperm(len(images), device=dev, generator=gen)
+        for x, y in iter_batches(images, labels, perm, cfg.batch_size):
+            loss = _batch_loss(model, x, y, cfg)["loss"]
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            samples += len(x)
+    return samples / (time.process_time() - cpu)
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
@@ -116,6 +140,8 @@ def main() -> None:
                    help="torch threads for both loops (1, as the studio trains; 0 = torch's default)")
     p.add_argument("--device", default="auto")
     p.add_argument("--gpu-epochs", type=int, default=10)
+    p.add_argument("--bare", action="store_true",
+                   help="also time the bare step (forward, backward, fused Adam) after the repeats")
     args = p.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -156,6 +182,10 @@ def main() -> None:
         "cpu_ratio": round(statistics.median(cpu_ratios), 2),
         "cpu_ratio_range": [round(min(cpu_ratios), 2), round(max(cpu_ratios), 2)],
     }
+    if args.bare:
+        bare = [bare_step_loop(dataset, args.epochs, str(device)) for _ in range(3)]
+        summary["bare_cpu_samples_per_second"] = round(statistics.median(bare), 1)
+        print(f"bare step (forward, backward, fused Adam; CPU time, median of 3): {spread(bare)} samples/s")
     if device.type == "cuda":
         sps, _, secs = aeviz_loop(dataset, args.gpu_epochs, str(device), batch_size=4096, hidden=(256, 128))
         summary.update(best_samples_per_second=round(sps, 1), best_seconds_for_epochs=round(secs, 3),
