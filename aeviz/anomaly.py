@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
+from .losses import bce_with_logits_terms
 from .pca import PCA
 
 BATCH = 4096
@@ -74,7 +74,7 @@ def negative_elbo(model, images, samples: int = ELBO_SAMPLES, seed: int = 0, bat
         for _ in range(samples):
             z = mu + sigma * torch.randn(mu.shape, generator=gen)
             logits = model.decode_logits(z)
-            rec += F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
+            rec += bce_with_logits_terms(logits, x).flatten(1).sum(1)
         kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
         out.append(rec / samples + kl)
     return torch.cat(out).numpy().astype(np.float64)

