@@ -1,12 +1,17 @@
 """The Training studio's default run (MNIST sample, AE + VAE together, 10 epochs, MLP) through
 ``aeviz.jobs``, without the UI: the seconds a teacher waits after pressing Start.
 
-    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/studio_default_run.py [--repeats 3]
+    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/studio_default_run.py [--repeats 3] [--baseline]
 
 Each repeat is one whole job, as the studio runs it (the AE and the VAE in two threads, one torch
 thread each). Besides the wall clock it gives the CPU seconds the job used: on a machine shared
 with other work the wall clock grows, the CPU time barely moves. The last line is one JSON object
 with ``seconds`` (median) and ``seconds_range``, ``cpu_seconds`` likewise, and ``samples_per_second``.
+
+``--baseline`` alternates each repeat with one whose loss is torch's own
+``F.binary_cross_entropy_with_logits`` instead of aeviz's (``aeviz.losses.summed_bce_with_logits``,
+the same values without torch's unvectorised ``log1p``) and adds ``baseline_seconds`` and
+``baseline_cpu_seconds``.
 """
 from __future__ import annotations
 
@@ -20,15 +25,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aeviz import losses  # noqa: E402
 from aeviz.data import load_dataset  # noqa: E402
 from aeviz.jobs import Job, JobSpec  # noqa: E402
 
 
-def one_run(dataset) -> tuple[float, float, float]:
+def torch_bce(logits, target):
+    import torch
+
+    return torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="sum") / logits.shape[0]
+
+
+def one_run(dataset, baseline: bool = False) -> tuple[float, float, float]:
     """(wall seconds as the job reports them, CPU seconds of the process meanwhile, samples/s)."""
+    own = losses.summed_bce_with_logits
+    if baseline:
+        losses.summed_bce_with_logits = torch_bce
     cpu = time.process_time()
-    job = Job(JobSpec("mnist"), dataset, heartbeat_s=1e9).start()
-    job.wait()
+    try:
+        job = Job(JobSpec("mnist"), dataset, heartbeat_s=1e9).start()
+        job.wait()
+    finally:
+        losses.summed_bce_with_logits = own
     view = job.view()
     if view.state != "finished":
         raise RuntimeError(f"the run ended {view.state}: {view.message}")
@@ -38,23 +56,42 @@ def one_run(dataset) -> tuple[float, float, float]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--baseline", action="store_true", help="alternate with runs on torch's own BCE")
     args = p.parse_args()
     dataset = load_dataset("mnist", allow_download=False)
     walls, cpus, rates = [], [], []
+    base_walls, base_cpus = [], []
     for r in range(args.repeats):
+        if args.baseline and r % 2 == 1:  # alternate which goes first, so drift hits both alike
+            wall, cpu, _ = one_run(dataset, baseline=True)
+            base_walls.append(wall)
+            base_cpus.append(cpu)
+            print(f"run {r + 1}, torch's BCE: {wall:.1f} s, {cpu:.1f} CPU s", flush=True)
         wall, cpu, rate = one_run(dataset)
         walls.append(wall)
         cpus.append(cpu)
         rates.append(rate)
         print(f"run {r + 1}: {wall:.1f} s, {cpu:.1f} CPU s, {rate:,.0f} samples/s (both models)", flush=True)
+        if args.baseline and r % 2 == 0:
+            wall, cpu, _ = one_run(dataset, baseline=True)
+            base_walls.append(wall)
+            base_cpus.append(cpu)
+            print(f"run {r + 1}, torch's BCE: {wall:.1f} s, {cpu:.1f} CPU s", flush=True)
     print(f"median of {args.repeats}: {statistics.median(walls):.1f} s ({min(walls):.1f}-{max(walls):.1f}), "
           f"{statistics.median(cpus):.1f} CPU s ({min(cpus):.1f}-{max(cpus):.1f})")
+    extra = {}
+    if base_walls:
+        extra = {"baseline_seconds": round(statistics.median(base_walls), 2),
+                 "baseline_seconds_range": [round(min(base_walls), 2), round(max(base_walls), 2)],
+                 "baseline_cpu_seconds": round(statistics.median(base_cpus), 2)}
+        print(f"with torch's BCE: {statistics.median(base_walls):.1f} s ({min(base_walls):.1f}-{max(base_walls):.1f}), "
+              f"{statistics.median(base_cpus):.1f} CPU s")
     print(json.dumps({"state": "finished", "repeats": args.repeats,
                       "seconds": round(statistics.median(walls), 2),
                       "seconds_range": [round(min(walls), 2), round(max(walls), 2)],
                       "cpu_seconds": round(statistics.median(cpus), 2),
                       "cpu_seconds_range": [round(min(cpus), 2), round(max(cpus), 2)],
-                      "samples_per_second": round(statistics.median(rates), 1), "cpu_count": os.cpu_count()}))
+                      "samples_per_second": round(statistics.median(rates), 1), "cpu_count": os.cpu_count(), **extra}))
 
 
 if __name__ == "__main__":

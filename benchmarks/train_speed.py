@@ -6,7 +6,7 @@ Tanh output. aeviz's loop (``aeviz.training.train``): the same MLP widths (784 -
 -> 2 and back), the same batch size and optimiser settings, the same number of samples, data
 resident on the device; its time includes its per-epoch pass over the test split.
 
-    python benchmarks/train_speed.py [--repeats 5] [--epochs 10] [--threads 1] [--device auto] [--bare]
+    python benchmarks/train_speed.py [--repeats 5] [--epochs 10] [--threads 1] [--device auto] [--bare] [--bce]
 
 Each repeat runs the two loops back to back (alternating, after one discarded warm-up of each),
 so drift on a shared machine hits both alike. Throughput is given two ways: by the wall clock,
@@ -15,6 +15,9 @@ barely moves when other programs share the cores). Prints each repeat, then medi
 range; the last line is one JSON object with ``seed_samples_per_second``,
 ``aeviz_samples_per_second``, ``ratio`` (median of the per-repeat wall-clock ratios) and the
 same by CPU time. On a GPU it also times aeviz's best settings (large batch) over 10 epochs.
+``--bce`` also times aeviz's loop on the studio's loss (BCE on logits, summed over pixels) with
+aeviz's BCE (``aeviz.losses.summed_bce_with_logits``) against the same loop with torch's
+``F.binary_cross_entropy_with_logits``, alternating, by CPU time.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aeviz import losses  # noqa: E402
 from aeviz.config import ModelConfig, TrainConfig  # noqa: E402
 from aeviz.data import load_dataset  # noqa: E402
 from aeviz.models import build_model  # noqa: E402
@@ -128,6 +132,26 @@ def bare_step_loop(dataset, epochs: int, device: str) -> float:
     return samples / (time.process_time() - cpu)
 
 
+def torch_bce(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """The baseline for ``--bce``: torch's own BCE on logits, summed over pixels, batch-averaged."""
+    return torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="sum") / logits.shape[0]
+
+
+def bce_loop(dataset, epochs: int, device: str, bce) -> float:
+    """Samples per second by CPU time of aeviz's loop on BCE, with ``bce`` as the loss."""
+    own = losses.summed_bce_with_logits
+    losses.summed_bce_with_logits = bce
+    try:
+        torch.manual_seed(0)
+        model = build_model(ModelConfig(kind="ae", hidden=SEED_WIDTHS))
+        cfg = TrainConfig(epochs=epochs, batch_size=128, lr=1e-3, recon_loss="bce", device=device, snapshot_size=0)
+        cpu = time.process_time()
+        result = train(model, dataset, cfg)
+        return result.samples_seen / (time.process_time() - cpu)
+    finally:
+        losses.summed_bce_with_logits = own
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
@@ -142,6 +166,8 @@ def main() -> None:
     p.add_argument("--gpu-epochs", type=int, default=10)
     p.add_argument("--bare", action="store_true",
                    help="also time the bare step (forward, backward, fused Adam) after the repeats")
+    p.add_argument("--bce", action="store_true",
+                   help="also time aeviz's loop on BCE with aeviz's loss against torch's, after the repeats")
     args = p.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -186,6 +212,20 @@ def main() -> None:
         bare = [bare_step_loop(dataset, args.epochs, str(device)) for _ in range(3)]
         summary["bare_cpu_samples_per_second"] = round(statistics.median(bare), 1)
         print(f"bare step (forward, backward, fused Adam; CPU time, median of 3): {spread(bare)} samples/s")
+    if args.bce:
+        own, theirs = [], []
+        for r in range(args.repeats):
+            pair = [("aeviz", losses.summed_bce_with_logits), ("torch", torch_bce)]
+            for name, fn in (pair if r % 2 == 0 else pair[::-1]):
+                (own if name == "aeviz" else theirs).append(bce_loop(dataset, args.epochs, str(device), fn))
+        gains = [a / b for a, b in zip(own, theirs)]
+        summary.update(bce_aeviz_cpu_samples_per_second=round(statistics.median(own), 1),
+                       bce_torch_cpu_samples_per_second=round(statistics.median(theirs), 1),
+                       bce_speedup=round(statistics.median(gains), 2),
+                       bce_speedup_range=[round(min(gains), 2), round(max(gains), 2)])
+        print(f"aeviz's loop on BCE (CPU time, median of {args.repeats}): with aeviz's BCE {spread(own)} samples/s, "
+              f"with torch's {spread(theirs)}: {summary['bce_speedup']}x "
+              f"({summary['bce_speedup_range'][0]}-{summary['bce_speedup_range'][1]})")
     if device.type == "cuda":
         sps, _, secs = aeviz_loop(dataset, args.gpu_epochs, str(device), batch_size=4096, hidden=(256, 128))
         summary.update(best_samples_per_second=round(sps, 1), best_seconds_for_epochs=round(secs, 3),
