@@ -3,6 +3,8 @@ loss curves, latent maps and reconstructions; once the job is done, the same vie
 epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it never blocks it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -12,11 +14,18 @@ from aeviz.plots import axis_range_for
 from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state
 from aeviz.ui.lang import t
-from aeviz.ui.studio_plots import LOSS_LABELS, latent_map, loss_figure, reconstruction_strip, shared_range
+from aeviz.ui.studio_plots import (LOSS_LABELS, latent_map, live_curves_data, live_map_data, loss_figure,
+                                   reconstruction_strip, shared_range)
 from aeviz.ui.texts import class_names, data_line
 
 POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
 REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"}
+# While a run is under way its loss curves and maps are drawn on canvases, in place (web/live_plots.js):
+# a plotly chart would be rebuilt from scratch at every poll. tests/browser/test_studio_browser.py
+# covers it.
+_live_plot = st.components.v2.component("aeviz_studio_live_plot",
+                                        js=(Path(__file__).with_name("web") / "live_plots.js").read_text(),
+                                        isolate_styles=False)
 
 
 def kind_name(kind: str) -> str:
@@ -105,9 +114,14 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             shown = rec.metrics["epoch"]
             axes = shared_range([h.latents for h in run.history]) if fixed_axes else None
             title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
-            st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
-                                       legend_title=t("studio.plots.legend")),
-                            key=f"studio_map_{run.kind}", config={"displayModeBar": False})
+            if view.done:
+                st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
+                                           legend_title=t("studio.plots.legend")),
+                                key=f"studio_map_{run.kind}", config={"displayModeBar": False})
+            else:
+                _live_plot(key=f"studio_live_map_{run.kind}",
+                           data=live_map_data(rec.latents, run.labels, names, title, axes, height=height,
+                                              legend_title=t("studio.plots.legend")))
             if view.done:  # pictures for slides once the run is over (while it runs, they change every second)
                 stem = f"aeviz-studio-{run.kind}-epoch{shown}"
                 a, b = st.columns(2)
@@ -136,9 +150,12 @@ def draw(view: JobView, dataset: str) -> None:
     _status_messages(view)
     total = max(r.total_steps for r in view.runs.values())
     labels = {k: t(f"studio.plots.{k}") for k in LOSS_LABELS}
-    st.plotly_chart(loss_figure({k: r.steps for k, r in view.runs.items()}, total, labels=labels,
-                                names={k: kind_name(k) for k in view.runs}),
-                    key="studio_losses", config={"displayModeBar": False})
+    curves, names = {k: r.steps for k, r in view.runs.items()}, {k: kind_name(k) for k in view.runs}
+    if view.done:
+        st.plotly_chart(loss_figure(curves, total, labels=labels, names=names), key="studio_losses",
+                        config={"displayModeBar": False})
+    else:
+        _live_plot(key="studio_live_losses", data=live_curves_data(curves, total, labels=labels, names=names))
     n = view.epochs_recorded
     if n == 0:
         st.info(t("studio.maps_after_first_epoch"))

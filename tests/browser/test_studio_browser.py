@@ -42,8 +42,10 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     progress = page.locator("[data-testid='stProgress']")
     progress.get_by_text("Finished: 2 of 2 epochs").wait_for(timeout=120_000)
     wait_for_app_idle(page)
-    assert page.locator(".st-key-studio_map_ae .js-plotly-plot").count() == 1
-    assert page.locator(".st-key-studio_map_vae .js-plotly-plot").count() == 1
+    # Finished: the maps are plotly charts again (plotly's bundle may still be loading: this page
+    # drew none while the run was under way).
+    page.locator(".st-key-studio_map_ae .js-plotly-plot").wait_for(timeout=30_000)
+    page.locator(".st-key-studio_map_vae .js-plotly-plot").wait_for(timeout=30_000)
     assert page.get_by_text("Rows: 8 fixed test images").count() == 1
     assert page.get_by_text("Replay epoch").count() == 1
 
@@ -66,6 +68,47 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     assert f"{name}-vae" in listed.inner_text()
 
 
+def _most_epochs(page) -> None:
+    """The epochs slider at its maximum, 50 (its thumb is an <input type=range>: End moves it there)."""
+    thumb = page.locator(".st-key-studio_epochs input[type='range']")
+    thumb.focus()
+    thumb.press("End")
+    page.wait_for_function(
+        "() => document.querySelector(\".st-key-studio_epochs input[type='range']\").value == '50'")
+    wait_for_app_idle(page)
+
+
+def test_live_plots_are_redrawn_in_place_then_become_charts(page, app_server):
+    """While a run is under way its loss curves and maps are canvases that each poll redraws in
+    place (web/live_plots.js), not plotly charts rebuilt every second; once it stops, plotly charts."""
+    page.goto(f"{app_server.url}/studio")
+    page.locator(".st-key-studio_start button").wait_for(timeout=90_000)
+    wait_for_app_idle(page)
+    _most_epochs(page)
+    page.locator(".st-key-studio_start button").click()
+    live_map = ".st-key-studio_live_map_ae canvas"
+    page.wait_for_function(f"() => (document.querySelector('{live_map}') || {{}}).dataset?.points === '1000'",
+                           timeout=60_000)
+    first = page.evaluate(f"() => {{ const c = document.querySelector('{live_map}'); c.__aevizSeen = true;"
+                          " return c.dataset.title; }")
+    assert first.startswith("AE · epoch ")
+    # A later epoch is drawn on the same canvas element.
+    page.wait_for_function(f"(t) => document.querySelector('{live_map}').dataset.title !== t", arg=first,
+                           timeout=60_000)
+    assert page.evaluate(f"() => document.querySelector('{live_map}').__aevizSeen === true")
+    losses = page.locator(".st-key-studio_live_losses canvas")
+    assert losses.get_attribute("data-series") == "3"  # AE and VAE reconstruction, VAE KL
+    assert int(losses.get_attribute("data-points")) > 3
+    assert page.locator(".st-key-studio_live_map_vae canvas").get_attribute("data-points") == "1000"
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert "AE reconstruction" in page.locator(".st-key-studio_live_losses").inner_text()
+
+    page.locator(".st-key-studio_stop button:not([disabled])").click()
+    page.locator(".st-key-studio_map_ae .js-plotly-plot").wait_for(timeout=60_000)
+    assert page.locator(".st-key-studio_losses .js-plotly-plot").count() == 1
+    assert page.locator(".aeviz-live-plot").count() == 0
+
+
 def _places_in_use(page, url: str) -> str:
     page.goto(f"{url}/studio")
     caption = page.get_by_text("places in use")
@@ -80,8 +123,9 @@ def test_closing_the_tab_stops_the_training(browser, app_server):
     student.goto(f"{app_server.url}/studio")
     student.locator(".st-key-studio_start button").wait_for(timeout=90_000)
     wait_for_app_idle(student)
-    student.locator(".st-key-studio_start button").click()  # 10 epochs: far longer than this test waits
-    student.get_by_text("Epoch 1/10").first.wait_for(timeout=60_000)
+    _most_epochs(student)
+    student.locator(".st-key-studio_start button").click()  # 50 epochs: far longer than this test waits
+    student.get_by_text("Epoch 1/50").first.wait_for(timeout=60_000)
     context.close()
 
     watcher = browser.new_context().new_page()

@@ -1,0 +1,51 @@
+"""The studio's live plots as data for web/live_plots.js: the same content as the plotly figures
+drawn once a run is over, as JSON-safe lists."""
+import json
+
+import numpy as np
+
+from aeviz.ui import studio_plots
+
+
+def _steps(n: int, kl: float = 0.0) -> np.ndarray:
+    s = np.arange(1, n + 1, dtype=float)
+    return np.column_stack([s, 300 / s, 290 / s, np.full(n, kl)])
+
+
+def test_live_curves_match_the_loss_figure_and_survive_a_diverged_loss():
+    vae = _steps(1500, kl=2.5)
+    vae[700, 2] = np.inf
+    vae[701, 2] = np.nan
+    data = studio_plots.live_curves_data({"ae": _steps(40), "vae": vae}, total_steps=2000,
+                                         names={"ae": "AE", "vae": "VAE"})
+    json.loads(json.dumps(data, allow_nan=False))  # no NaN or Infinity reaches the browser
+    assert data["kind"] == "curves" and data["total"] == 2000 and data["xlabel"] == "step"
+    recon, kl = data["panels"]
+    assert recon["title"] == "Reconstruction loss per image" and kl["title"] == "KL term per image (VAE)"
+    assert [s["name"] for s in recon["series"]] == ["AE reconstruction", "VAE reconstruction"]
+    assert [s["name"] for s in kl["series"]] == ["VAE KL"]  # the AE has no KL term
+    ae, vae_recon = recon["series"]
+    assert ae["xs"] == list(range(1, 41)) and ae["ys"][0] == 290.0
+    # Long curves are averaged down as in the plotly figure; the block holding inf/NaN is a gap.
+    assert len(vae_recon["xs"]) <= studio_plots.MAX_CURVE_POINTS
+    assert None in vae_recon["ys"] and sum(y is None for y in vae_recon["ys"]) <= 2
+    assert kl["series"][0]["ys"][0] == 2.5
+    figure = studio_plots.loss_figure({"ae": _steps(40), "vae": _steps(1500, kl=2.5)}, 2000)
+    assert len(figure.data[1].x) == len(vae_recon["xs"])
+
+
+def test_live_map_is_the_map_of_the_epoch_as_lists():
+    rng = np.random.default_rng(0)
+    codes = rng.normal(size=(1000, 2)).astype(np.float32)
+    codes[3] = np.nan
+    labels = rng.integers(0, 10, 1000)
+    names = [str(i) for i in range(10)]
+    data = studio_plots.live_map_data(codes, labels, names, "AE · epoch 3", None, height=420, legend_title="digit")
+    json.loads(json.dumps(data, allow_nan=False))
+    assert data["kind"] == "map" and data["title"] == "AE · epoch 3" and data["height"] == 420
+    assert len(data["xs"]) == len(data["ys"]) == len(data["labels"]) == 1000
+    assert data["xs"][3] is None and data["ys"][3] is None
+    assert abs(data["xs"][0] - float(codes[0, 0])) <= 5e-4
+    assert data["labels"] == labels.tolist() and data["names"] == names and len(data["colors"]) == 10
+    fixed = (-3.0, 3.0, -2.0, 2.0)
+    assert studio_plots.live_map_data(codes, labels, names, "t", fixed)["range"] == list(fixed)
