@@ -16,7 +16,9 @@ the same values without torch's unvectorised ``log1p``) and adds ``baseline_seco
 ``--browser`` measures what the teacher sees instead: the app started as ``make run`` does, the
 studio opened in headless Chromium, Start pressed with the default settings, and the seconds
 until the page says "Finished: 10 of 10 epochs" (the page polls the job once a second and redraws
-its plots meanwhile, on the same two cores). Each repeat opens a fresh session.
+its plots meanwhile, on the same two cores). Each repeat opens a fresh session. With
+``--baseline`` a second server draws the live plots as plotly charts (``AEVIZ_LIVE_PLOTS=plotly``,
+rebuilt at every poll, as before the canvases) and the repeats alternate between the two.
 """
 from __future__ import annotations
 
@@ -80,8 +82,9 @@ def _cpu_seconds_of(name: str) -> float:
     return total
 
 
-def browser_runs(repeats: int) -> list[float]:
-    """Seconds from pressing Start to "Finished: 10 of 10 epochs" on the page, per repeat."""
+def browser_runs(repeats: int, baseline: bool = False) -> dict[str, list[float]]:
+    """Seconds from pressing Start to "Finished: 10 of 10 epochs" on the page, per repeat, by the
+    way the live plots are drawn ("canvas"; with ``baseline`` also "plotly")."""
     import tempfile
 
     from playwright.sync_api import sync_playwright
@@ -89,48 +92,62 @@ def browser_runs(repeats: int) -> list[float]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
-    log = tempfile.NamedTemporaryFile("w", prefix="studio-run-", suffix=".log", delete=False)
-    proc, url = start_server(log, warm=True)
-    seconds = []
+    servers = {}
+    ways = ("canvas", "plotly") if baseline else ("canvas",)
+    seconds: dict[str, list[float]] = {w: [] for w in ways}
     try:
+        for way in ways:
+            os.environ["AEVIZ_LIVE_PLOTS"] = way
+            log = tempfile.NamedTemporaryFile("w", prefix=f"studio-run-{way}-", suffix=".log", delete=False)
+            servers[way] = start_server(log, warm=True)
+        os.environ.pop("AEVIZ_LIVE_PLOTS", None)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for r in range(repeats):
-                page = browser.new_page(viewport={"width": 1600, "height": 1000})
-                page.goto(f"{url}/studio")
-                start = page.locator(".st-key-studio_start button")
-                start.wait_for(timeout=120_000)
-                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-                cpu0 = _cpu_seconds(proc.pid), _cpu_seconds_of("chrom")
-                t0 = time.perf_counter()
-                start.click()
-                done = page.locator("[data-testid='stProgress']").get_by_text("Finished: 10 of 10 epochs")
-                done.wait_for(timeout=300_000)
-                seconds.append(time.perf_counter() - t0)
-                cpu1 = _cpu_seconds(proc.pid), _cpu_seconds_of("chrom")
-                print(f"run {r + 1}: Start -> 'Finished' on the page {seconds[-1]:.1f} s "
-                      f"({done.inner_text()}); CPU s: server {cpu1[0] - cpu0[0]:.1f}, browser {cpu1[1] - cpu0[1]:.1f}",
-                      flush=True)
-                page.close()
-                time.sleep(2)  # the job's place is released by the registry
+                for way in (ways if r % 2 == 0 else ways[::-1]):  # alternate, so drift hits both alike
+                    proc, url = servers[way]
+                    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+                    page.goto(f"{url}/studio")
+                    start = page.locator(".st-key-studio_start button")
+                    start.wait_for(timeout=120_000)
+                    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                                           timeout=60_000)
+                    cpu0 = _cpu_seconds(proc.pid), _cpu_seconds_of("chrom")
+                    t0 = time.perf_counter()
+                    start.click()
+                    done = page.locator("[data-testid='stProgress']").get_by_text("Finished: 10 of 10 epochs")
+                    done.wait_for(timeout=300_000)
+                    seconds[way].append(time.perf_counter() - t0)
+                    cpu1 = _cpu_seconds(proc.pid), _cpu_seconds_of("chrom")
+                    print(f"run {r + 1}, live plots as {way}: Start -> 'Finished' on the page {seconds[way][-1]:.1f} s "
+                          f"({done.inner_text()}); CPU s: server {cpu1[0] - cpu0[0]:.1f}, "
+                          f"browser {cpu1[1] - cpu0[1]:.1f}", flush=True)
+                    page.close()
+                    time.sleep(2)  # the job's place is released by the registry
             browser.close()
     finally:
-        stop_server(proc)
+        for proc, _ in servers.values():
+            stop_server(proc)
     return seconds
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--baseline", action="store_true", help="alternate with runs on torch's own BCE")
+    p.add_argument("--baseline", action="store_true",
+                   help="alternate with runs on torch's own BCE (with --browser: with plotly live plots)")
     p.add_argument("--browser", action="store_true", help="time Start -> 'Finished' in a real browser instead")
     args = p.parse_args()
     if args.browser:
-        secs = browser_runs(args.repeats)
-        print(f"median of {args.repeats}: {statistics.median(secs):.1f} s ({min(secs):.1f}-{max(secs):.1f})")
-        print(json.dumps({"state": "finished", "repeats": args.repeats, "browser": True,
-                          "seconds": round(statistics.median(secs), 2),
-                          "seconds_range": [round(min(secs), 2), round(max(secs), 2)], "cpu_count": os.cpu_count()}))
+        runs = browser_runs(args.repeats, args.baseline)
+        summary = {"state": "finished", "repeats": args.repeats, "browser": True, "cpu_count": os.cpu_count()}
+        for way, secs in runs.items():
+            print(f"live plots as {way}, median of {args.repeats}: {statistics.median(secs):.1f} s "
+                  f"({min(secs):.1f}-{max(secs):.1f})")
+            prefix = "" if way == "canvas" else "baseline_"
+            summary.update({f"{prefix}seconds": round(statistics.median(secs), 2),
+                            f"{prefix}seconds_range": [round(min(secs), 2), round(max(secs), 2)]})
+        print(json.dumps(summary))
         return
     dataset = load_dataset("mnist", allow_download=False)
     walls, cpus, rates = [], [], []

@@ -3,6 +3,7 @@ loss curves, latent maps and reconstructions; once the job is done, the same vie
 epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it never blocks it."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,9 @@ REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"
 # While a run is under way its loss curves and maps are drawn on canvases, in place (web/live_plots.js):
 # a plotly chart would be rebuilt from scratch at every poll. tests/browser/test_studio_browser.py
 # covers it.
+# AEVIZ_LIVE_PLOTS=plotly draws plotly charts at every poll instead, to measure what the canvases
+# save (benchmarks/studio_default_run.py --browser --baseline).
+LIVE_CANVAS = os.environ.get("AEVIZ_LIVE_PLOTS", "canvas") != "plotly"
 _live_plot = st.components.v2.component("aeviz_studio_live_plot",
                                         js=(Path(__file__).with_name("web") / "live_plots.js").read_text(),
                                         isolate_styles=False)
@@ -114,7 +118,7 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             shown = rec.metrics["epoch"]
             axes = shared_range([h.latents for h in run.history]) if fixed_axes else None
             title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
-            if view.done:
+            if view.done or not LIVE_CANVAS:
                 st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
                                            legend_title=t("studio.plots.legend")),
                                 key=f"studio_map_{run.kind}", config={"displayModeBar": False})
@@ -151,7 +155,7 @@ def draw(view: JobView, dataset: str) -> None:
     total = max(r.total_steps for r in view.runs.values())
     labels = {k: t(f"studio.plots.{k}") for k in LOSS_LABELS}
     curves, names = {k: r.steps for k, r in view.runs.items()}, {k: kind_name(k) for k in view.runs}
-    if view.done:
+    if view.done or not LIVE_CANVAS:
         st.plotly_chart(loss_figure(curves, total, labels=labels, names=names), key="studio_losses",
                         config={"displayModeBar": False})
     else:
