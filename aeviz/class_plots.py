@@ -1,15 +1,20 @@
 """Class mode's figures: the map a student clicks (no class colours: they would give the answer
-away) and the projector's map of every answer. Arrays in, figures out; no Streamlit here."""
+away; plotly) and the projector's map of every answer (a canvas plot). Arrays in, figures out; no
+Streamlit here."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
+from . import canvas_data
 from .plots import CLASS_COLORS, OVERLAY_SCALES
 
 RIGHT, WRONG, PENDING = "#1a9850", "#d73027", "#222222"
 DENSITY_N = 60  # density grid cells per axis
 DENSITY_BANDWIDTH = 0.04  # Gaussian kernel width, as a share of the map's span
+# The density's shading: nothing where few answered, warmer where a crowd did.
+DENSITY_SCALE = [[0, "rgba(255,255,255,0)"], [0.2, "rgba(255,255,255,0)"], [0.35, "rgba(255,200,80,0.45)"],
+                 [1, "rgba(230,85,13,0.85)"]]
 
 
 def answer_density(answers: np.ndarray, axis_range, n: int = DENSITY_N) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -46,31 +51,31 @@ def student_map(codes: np.ndarray, axis_range, height: int = 560) -> go.Figure:
 
 def projector_map(codes: np.ndarray, labels: np.ndarray, axis_range, answers: np.ndarray,
                   verdicts: np.ndarray | None = None, target: int | None = None,
-                  empty: dict | None = None, height: int = 640, answers_name: str = "answers") -> go.Figure:
-    """Every answer over the map. ``answers`` (n, 2). Before the reveal the test codes are grey and
-    the answers dark; where three or more crowd, a density shows it. On reveal (``verdicts``: right
-    or not per answer), the truth is drawn: class ``target``'s codes in its colour (``where``), or
-    the empty space shaded (``empty``: the explorer's overlay, ``hole``); answers green or red."""
-    fig = go.Figure()
+                  empty: dict | None = None, height: int = 640, answers_name: str = "answers") -> dict:
+    """Every answer over the map, as a canvas plot (``aeviz.canvas_data``): answers arrive every
+    second, and a plotly chart would be rebuilt from scratch at each poll (a core of the teacher's
+    browser while a class answered; the canvas redraws in place). ``answers`` (n, 2). Before the
+    reveal the test codes are grey and the answers dark; where three or more crowd, a density
+    shows it. On reveal (``verdicts``: right or not per answer), the truth is drawn: class
+    ``target``'s codes in its colour (``where``), or the empty space shaded (``empty``: the
+    explorer's overlay, ``hole``); answers green or red. The answers' layer is named ``answers_name``."""
+    layers = []
     if empty is not None:
-        fig.add_trace(go.Heatmap(x=empty["x"], y=empty["y"], z=empty["z"], zmin=0, zmax=1, showscale=False,
-                                 colorscale=OVERLAY_SCALES["empty"], hoverinfo="skip", zsmooth=False))
-    fig.add_trace(go.Scattergl(x=codes[:, 0], y=codes[:, 1], mode="markers", hoverinfo="skip",
-                               marker={"size": 3, "color": "#b5b5b5", "opacity": 0.5}))
+        layers.append(canvas_data.grid(empty["z"], canvas_data.cell_extent(empty["x"], empty["y"]),
+                                       OVERLAY_SCALES["empty"]))
+    layers.append(canvas_data.points(codes, ["#b5b5b5"], size=3, alpha=0.5))
     if target is not None:
         mask = labels == target
-        fig.add_trace(go.Scattergl(x=codes[mask, 0], y=codes[mask, 1], mode="markers", hoverinfo="skip",
-                                   marker={"size": 5, "color": CLASS_COLORS[target % 10], "opacity": 0.9}))
+        layers.append(canvas_data.points(codes[mask], [CLASS_COLORS[target % 10]], size=5, alpha=0.9))
+    answers = np.asarray(answers, dtype=np.float64).reshape(-1, 2)
     if len(answers) >= 3:
         gx, gy, dens = answer_density(answers, axis_range)
-        fig.add_trace(go.Contour(x=gx, y=gy, z=dens, zmin=0, zmax=1, ncontours=6, showscale=False,
-                                 hoverinfo="skip", contours={"coloring": "fill", "showlines": False},
-                                 colorscale=[[0, "rgba(255,255,255,0)"], [0.2, "rgba(255,255,255,0)"],
-                                             [0.35, "rgba(255,200,80,0.45)"], [1, "rgba(230,85,13,0.85)"]]))
-    colors = PENDING if verdicts is None else [RIGHT if v else WRONG for v in verdicts]
-    fig.add_trace(go.Scatter(x=answers[:, 0] if len(answers) else [], y=answers[:, 1] if len(answers) else [],
-                             mode="markers", name=answers_name, hoverinfo="skip",
-                             marker={"size": 16, "color": colors, "line": {"color": "white", "width": 2}}))
-    _axes(fig, axis_range, height)
-    fig.update_layout(dragmode=False)
-    return fig
+        layers.append(canvas_data.grid(np.clip(dens, 0, 1), canvas_data.cell_extent(gx, gy), DENSITY_SCALE,
+                                       smooth=True))
+    if verdicts is None:
+        palette, which = [PENDING], None
+    else:
+        palette, which = [WRONG, RIGHT], np.asarray(verdicts, dtype=bool).astype(int)
+    layers.append(canvas_data.points(answers, palette, which, size=16, alpha=1.0, outline="#ffffff",
+                                     name=answers_name))
+    return canvas_data.map_plot(axis_range, layers, height)

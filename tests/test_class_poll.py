@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from aeviz import class_plots
+from aeviz.plots import CLASS_COLORS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,14 +29,27 @@ def test_projector_map_draws_answers_density_and_truth():
     codes = np.random.default_rng(0).normal(size=(200, 2))
     labels = np.arange(200) % 10
     answers = np.array([[0, 0], [0.1, 0], [0, 0.1], [1, 1]], dtype=float)
-    fig = class_plots.projector_map(codes, labels, (-3, 3, -3, 3), answers, verdicts=np.array([1, 1, 0, 0], bool),
-                                    target=7)
-    names = [tr.type for tr in fig.data]
-    assert "contour" in names
-    ans = next(tr for tr in fig.data if tr.name == "answers")
-    assert len(ans.x) == 4 and list(ans.marker.color) == [class_plots.RIGHT] * 2 + [class_plots.WRONG] * 2
+    plot = class_plots.projector_map(codes, labels, (-3, 3, -3, 3), answers, verdicts=np.array([1, 1, 0, 0], bool),
+                                     target=7)
+    json.loads(json.dumps(plot, allow_nan=False))  # what the canvas gets is plain JSON
+    assert plot["kind"] == "map" and plot["range"] == [-3, 3, -3, 3]
+    kinds = [layer["type"] for layer in plot["layers"]]
+    assert kinds == ["points", "points", "grid", "points"]  # grey codes, class 7, density, answers
+    grey, truth, density, ans = plot["layers"]
+    assert len(grey["xs"]) == 200 and len(truth["xs"]) == 20 and truth["palette"] == [CLASS_COLORS[7]]
+    assert density["smooth"] and 0 < max(v for v in density["values"] if v is not None) <= 1
+    assert ans["name"] == "answers" and ans["xs"] == [0, 0.1, 0, 1] and ans["outline"] == "#ffffff"
+    assert [ans["palette"][i] for i in ans["labels"]] == [class_plots.RIGHT] * 2 + [class_plots.WRONG] * 2
     few = class_plots.projector_map(codes, labels, (-3, 3, -3, 3), answers[:2])
-    assert "contour" not in [tr.type for tr in few.data]
+    assert [layer["type"] for layer in few["layers"]] == ["points", "points"]
+    assert few["layers"][-1]["palette"] == [class_plots.PENDING] and "labels" not in few["layers"][-1]
+    xs = np.linspace(-3, 3, 4)
+    hole = class_plots.projector_map(codes, labels, (-3, 3, -3, 3), answers[:1],
+                                     empty={"x": xs, "y": xs, "z": np.eye(4)})
+    shade = hole["layers"][0]
+    assert shade["type"] == "grid" and (shade["nx"], shade["ny"]) == (4, 4) and not shade["smooth"]
+    assert shade["extent"] == [-4.0, 4.0, -4.0, 4.0]  # cell edges around the centres
+    assert shade["scale"][-1][1] == [90.0, 90.0, 90.0, 0.45]
 
 
 def test_density_peaks_where_answers_crowd():

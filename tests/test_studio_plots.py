@@ -43,9 +43,12 @@ def test_live_map_is_the_map_of_the_epoch_as_lists():
     data = studio_plots.live_map_data(codes, labels, names, "AE · epoch 3", None, height=420, legend_title="digit")
     json.loads(json.dumps(data, allow_nan=False))
     assert data["kind"] == "map" and data["title"] == "AE · epoch 3" and data["height"] == 420
-    assert len(data["xs"]) == len(data["ys"]) == len(data["labels"]) == 1000
-    assert data["xs"][3] is None and data["ys"][3] is None
-    assert abs(data["xs"][0] - float(codes[0, 0])) <= 5e-4
-    assert data["labels"] == labels.tolist() and data["names"] == names and len(data["colors"]) == 10
+    assert data["legend"] == "digit" and [k[0] for k in data["keys"]] == names
+    (layer,) = data["layers"]
+    assert layer["type"] == "points" and len(layer["xs"]) == len(layer["ys"]) == len(layer["labels"]) == 1000
+    assert layer["xs"][3] is None and layer["ys"][3] is None
+    assert abs(layer["xs"][0] - float(codes[0, 0])) <= 5e-4
+    assert layer["labels"] == labels.tolist() and len(layer["palette"]) == 10
+    assert all(np.isfinite(data["range"]))  # the NaN row does not spoil the axes
     fixed = (-3.0, 3.0, -2.0, 2.0)
     assert studio_plots.live_map_data(codes, labels, names, "t", fixed)["range"] == list(fixed)

@@ -13,6 +13,7 @@ from aeviz import analysis, class_plots
 from aeviz.classroom import ClassError, choice_counts
 from aeviz.ui import class_data as cd
 from aeviz.ui import explorer_data as data
+from aeviz.ui.canvas_plot import canvas_plot
 from aeviz.ui.lang import current_language, t
 from aeviz.ui.state import get_model
 
@@ -113,13 +114,12 @@ def projector(code: str, token: str) -> None:
     z = np.array([a["z"] for a in answers], dtype=np.float32).reshape(-1, 2)
     empty = (data.overlay_background(pane.path, pane.mtime, cd.DATASET, "empty")
              if revealed and q["kind"] == "hole" else None)
-    fig = class_plots.projector_map(d["codes"], sub["labels"], d["axis_range"], z, verdicts,
+    plot = class_plots.projector_map(d["codes"], sub["labels"], d["axis_range"], z, verdicts,
                                     target=int(q["target"]) if revealed and q["kind"] == "where" else None,
                                     empty=empty)
     left, right = st.columns([3, 2]) if q["kind"] == "hole" else (st.container(), None)
     with left:
-        st.plotly_chart(fig, key="class_projector_map", config={"displayModeBar": False, "staticPlot": True},
-                        theme=None)
+        canvas_plot(plot, key="class_projector_map")
     if right is not None:
         with right:
             _thumbs(q, pane, answers, verdicts)

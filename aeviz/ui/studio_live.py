@@ -4,7 +4,6 @@ epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it n
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -14,6 +13,7 @@ from aeviz.jobs import Busy, JobSpec
 from aeviz.plots import axis_range_for
 from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state
+from aeviz.ui.canvas_plot import canvas_plot
 from aeviz.ui.lang import t
 from aeviz.ui.studio_plots import (LOSS_LABELS, latent_map, live_curves_data, live_map_data, loss_figure,
                                    reconstruction_strip, shared_range)
@@ -21,15 +21,10 @@ from aeviz.ui.texts import class_names, data_line
 
 POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
 REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"}
-# While a run is under way its loss curves and maps are drawn on canvases, in place (web/live_plots.js):
-# a plotly chart would be rebuilt from scratch at every poll. tests/browser/test_studio_browser.py
-# covers it.
-# AEVIZ_LIVE_PLOTS=plotly draws plotly charts at every poll instead, to measure what the canvases
-# save (benchmarks/studio_default_run.py --browser --baseline).
+# While a run is under way its loss curves and maps are canvases redrawn in place (aeviz/ui/canvas_plot.py):
+# a plotly chart would be rebuilt from scratch at every poll. AEVIZ_LIVE_PLOTS=plotly draws plotly
+# charts instead, to measure what that costs (benchmarks/studio_default_run.py --browser --baseline).
 LIVE_CANVAS = os.environ.get("AEVIZ_LIVE_PLOTS", "canvas") != "plotly"
-_live_plot = st.components.v2.component("aeviz_studio_live_plot",
-                                        js=(Path(__file__).with_name("web") / "live_plots.js").read_text(),
-                                        isolate_styles=False)
 
 
 def kind_name(kind: str) -> str:
@@ -123,9 +118,8 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
                                            legend_title=t("studio.plots.legend")),
                                 key=f"studio_map_{run.kind}", config={"displayModeBar": False})
             else:
-                _live_plot(key=f"studio_live_map_{run.kind}",
-                           data=live_map_data(rec.latents, run.labels, names, title, axes, height=height,
-                                              legend_title=t("studio.plots.legend")))
+                canvas_plot(live_map_data(rec.latents, run.labels, names, title, axes, height=height,
+                                          legend_title=t("studio.plots.legend")), key=f"studio_live_map_{run.kind}")
             if view.done:  # pictures for slides once the run is over (while it runs, they change every second)
                 stem = f"aeviz-studio-{run.kind}-epoch{shown}"
                 a, b = st.columns(2)
@@ -159,7 +153,7 @@ def draw(view: JobView, dataset: str) -> None:
         st.plotly_chart(loss_figure(curves, total, labels=labels, names=names), key="studio_losses",
                         config={"displayModeBar": False})
     else:
-        _live_plot(key="studio_live_losses", data=live_curves_data(curves, total, labels=labels, names=names))
+        canvas_plot(live_curves_data(curves, total, labels=labels, names=names), key="studio_live_losses")
     n = view.epochs_recorded
     if n == 0:
         st.info(t("studio.maps_after_first_epoch"))

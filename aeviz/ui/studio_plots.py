@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from aeviz import canvas_data
 from aeviz.plots import CLASS_COLORS, axis_range_for, latent_scatter
 
 MAX_CURVE_POINTS = 600  # longer loss curves are averaged down: less to send and draw every poll
@@ -65,15 +66,9 @@ def latent_map(codes: np.ndarray, labels: np.ndarray, class_names, title: str,
     return fig
 
 
-def _finite_list(values: np.ndarray, decimals: int) -> list:
-    """Rounded values as a JSON-safe list: a diverged run's inf or NaN becomes None (a gap)."""
-    v = np.round(np.asarray(values, dtype=np.float64), decimals)
-    return [float(x) if np.isfinite(x) else None for x in v]
-
-
 def live_curves_data(curves: dict[str, np.ndarray], total_steps: int, height: int = 300,
                      labels: dict[str, str] | None = None, names: dict[str, str] | None = None) -> dict:
-    """What ``web/live_plots.js`` draws while a training runs: the curves of ``loss_figure``, as
+    """What ``web/canvas_plots.js`` draws while a training runs: the curves of ``loss_figure``, as
     plain lists (reconstruction of every model on the left, the VAE's KL on the right)."""
     labels = {**LOSS_LABELS, **(labels or {})}
     names = {**KIND_NAMES, **(names or {})}
@@ -82,9 +77,9 @@ def live_curves_data(curves: dict[str, np.ndarray], total_steps: int, height: in
         s = _downsample(np.asarray(steps, dtype=np.float64).reshape(-1, 4))
         xs = s[:, 0].tolist()
         recon.append({"name": labels["recon_trace"].format(model=names.get(kind, kind)),
-                      "color": KIND_COLORS.get(kind, "#59a14f"), "xs": xs, "ys": _finite_list(s[:, 2], 4)})
+                      "color": KIND_COLORS.get(kind, "#59a14f"), "xs": xs, "ys": canvas_data.finite_list(s[:, 2], 4)})
         if kind == "vae":
-            kl.append({"name": labels["kl_trace"], "color": "#f28e2b", "xs": xs, "ys": _finite_list(s[:, 3], 4)})
+            kl.append({"name": labels["kl_trace"], "color": "#f28e2b", "xs": xs, "ys": canvas_data.finite_list(s[:, 3], 4)})
     return {"kind": "curves", "height": int(height), "xlabel": labels["step"], "total": int(max(total_steps, 1)),
             "panels": [{"title": labels["recon_title"], "series": recon}, {"title": labels["kl_title"], "series": kl}]}
 
@@ -92,16 +87,14 @@ def live_curves_data(curves: dict[str, np.ndarray], total_steps: int, height: in
 def live_map_data(codes: np.ndarray, labels: np.ndarray, class_names, title: str,
                   axis_range: tuple[float, float, float, float] | None = None, height: int = 420,
                   legend_title: str = "class") -> dict:
-    """What ``web/live_plots.js`` draws while a training runs: the same map as ``latent_map``, as
-    plain lists (codes rounded to 1e-3, a tenth of a pixel on any map this size)."""
+    """What ``web/canvas_plots.js`` draws while a training runs: the map of ``latent_map``."""
     codes = np.asarray(codes, dtype=np.float64)
     if axis_range is None:
         finite = codes[np.isfinite(codes[:, :2]).all(axis=1)]
         axis_range = axis_range_for(finite) if len(finite) else (-1.0, 1.0, -1.0, 1.0)
-    return {"kind": "map", "title": title, "height": int(height), "range": list(axis_range),
-            "xs": _finite_list(codes[:, 0], 3), "ys": _finite_list(codes[:, 1], 3),
-            "labels": np.asarray(labels, dtype=int).tolist(), "colors": list(CLASS_COLORS),
-            "names": [str(n) for n in class_names], "legend": legend_title, "xlabel": "z₁", "ylabel": "z₂"}
+    keys = [(name, CLASS_COLORS[c % len(CLASS_COLORS)]) for c, name in enumerate(class_names)]
+    return canvas_data.map_plot(axis_range, [canvas_data.points(codes[:, :2], CLASS_COLORS, labels)], height,
+                                title=title, keys=keys, legend=legend_title)
 
 
 def shared_range(snapshots: list[np.ndarray]) -> tuple[float, float, float, float]:

@@ -3,8 +3,8 @@ Each student joins by the link, clicks on the map, and the teacher's page shows 
 2 s with no reload; a student's page shows no teacher control.
 
 Relies on page structure Streamlit and plotly do not document (streamlit-notes §5): the
-``.st-key-<key>`` class on keyed elements, ``.js-plotly-plot .nsewdrag`` as the plot area and the
-chart's ``data`` on the plotly element."""
+``.st-key-<key>`` class on keyed elements, ``.js-plotly-plot .nsewdrag`` as the students' plot area,
+and the projector's canvas saying what it drew (``data-layers``)."""
 from __future__ import annotations
 
 import time
@@ -33,11 +33,15 @@ def _answers_shown(page) -> int:
     return int(page.locator(".aeviz-class-count").first.get_attribute("data-answers") or 0)
 
 
+# The projector is a canvas plot (aeviz/ui/web/canvas_plots.js): it names the count of each named
+# layer it drew in data-layers.
+_ANSWERS_DRAWN = """() => {
+    const c = document.querySelector('.st-key-class_projector_map canvas');
+    return c && c.dataset.layers ? (JSON.parse(c.dataset.layers).answers || 0) : 0; }"""
+
+
 def _points_drawn(page) -> int:
-    return page.evaluate("""() => {
-        const gd = document.querySelector('.st-key-class_projector_map .js-plotly-plot');
-        const tr = gd && gd._fullData && gd._fullData.find((t) => t.name === 'answers');
-        return tr ? tr._length : 0; }""")
+    return page.evaluate(_ANSWERS_DRAWN)
 
 
 def test_three_students_answer_and_the_projector_shows_them(browser, class_server, artifacts):
@@ -85,10 +89,7 @@ def test_three_students_answer_and_the_projector_shows_them(browser, class_serve
             pg.wait_for_selector(".st-key-class_mine :text('z = (')", timeout=10_000)
             pg.screenshot(path=str(artifacts / f"class-student-{i}.png"))
         print("click to projector (s):", [round(x, 2) for x in latencies])
-        teacher.wait_for_function("() => { const gd = document.querySelector("
-                                  "'.st-key-class_projector_map .js-plotly-plot');"
-                                  " const tr = gd && gd._fullData && gd._fullData.find((t) => t.name === 'answers');"
-                                  " return tr && tr._length === 3; }", timeout=5_000)
+        teacher.wait_for_function(f"() => ({_ANSWERS_DRAWN})() === 3", timeout=5_000)
         assert _answers_shown(teacher) == 3 and _points_drawn(teacher) == 3
         teacher.locator(".st-key-class_projector").screenshot(path=str(artifacts / "class-teacher.png"))
         assert max(latencies) <= LATENCY_S, f"click to projector took {latencies} s"

@@ -1,12 +1,16 @@
-// The studio's live plots, redrawn in place at every poll while a training runs: one epoch's
-// latent codes as dots (kind "map") and the loss curves so far (kind "curves"), on 2-D canvases.
-// Why not plotly there: a changed figure is a new chart to Streamlit, so each poll rebuilt every
-// chart from scratch; on a 2-core machine that took more than a core of the browser and halved the
-// training's speed. Drawing 1,000 dots or a few curves on a canvas takes about a millisecond.
-// Once the run is over the page shows plotly charts again (zoom, hover, export).
+// Plots drawn on a 2-D canvas, redrawn in place whenever their data changes: the studio's live
+// loss curves and maps while a training runs, and class mode's projector while answers arrive.
+// Why not plotly there: a changed figure is a new chart to Streamlit, so every poll rebuilt the
+// chart from scratch. On a 2-core machine the studio's three charts took more than a core of the
+// browser (halving the training's speed) and the projector a whole core while a class answered.
+// Drawing a few thousand dots or a few curves on a canvas takes a millisecond or two. Where
+// people zoom, hover or export, the pages keep plotly charts.
 //
-// map:    {kind, title, height, range: [x0, x1, y0, y1], xs, ys, labels, colors, names, legend, xlabel, ylabel}
-// curves: {kind, height, xlabel, total, panels: [{title, series: [{name, color, xs, ys}]}]}
+// map:    {kind: "map", title, height, range: [x0, x1, y0, y1], xlabel, ylabel, legend, keys: [[name, color]],
+//          layers: [{type: "points", xs, ys, palette, labels?, size, alpha, outline?, name?}
+//                   | {type: "grid", values (ny rows of nx, row 0 at y0), nx, ny, extent: [x0, x1, y0, y1],
+//                      scale: [[stop, [r, g, b, a]], ...], smooth}]}
+// curves: {kind: "curves", height, xlabel, total, panels: [{title, series: [{name, color, xs, ys}]}]}
 
 const MARGIN = { l: 48, r: 12, t: 34, b: 40 };
 
@@ -76,7 +80,7 @@ function frame(ctx, left, width, height, range, d) {
   ctx.font = '15px sans-serif';
   ctx.fillStyle = '#222';
   ctx.textBaseline = 'top';
-  ctx.fillText(d.title, l + w / 2, 6);
+  if (d.title) ctx.fillText(d.title, l + w / 2, 6);
   ctx.save();
   ctx.beginPath();
   ctx.rect(l, MARGIN.t, w, h);
@@ -84,21 +88,65 @@ function frame(ctx, left, width, height, range, d) {
   return { px, py, done: () => ctx.restore() };
 }
 
+// The colour of value v on a plotly-style scale: linear between stops; at a repeated stop, a step.
+function scaleColor(scale, v) {
+  let i = 0;
+  while (i < scale.length - 1 && scale[i + 1][0] <= v) i++;
+  if (i === scale.length - 1 || scale[i + 1][0] === scale[i][0]) return scale[i][1];
+  const [s0, c0] = scale[i], [s1, c1] = scale[i + 1];
+  const f = (v - s0) / (s1 - s0);
+  return c0.map((c, k) => c + (c1[k] - c) * f);
+}
+
+function drawGrid(ctx, layer, px, py) {
+  const cells = document.createElement('canvas');
+  cells.width = layer.nx;
+  cells.height = layer.ny;
+  const g = cells.getContext('2d');
+  const img = g.createImageData(layer.nx, layer.ny);
+  for (let r = 0; r < layer.ny; r++) {
+    for (let c = 0; c < layer.nx; c++) {
+      const v = layer.values[r * layer.nx + c];
+      const [red, green, blue, alpha] = v === null ? [0, 0, 0, 0] : scaleColor(layer.scale, v);
+      const at = ((layer.ny - 1 - r) * layer.nx + c) * 4; // row 0 is y0, at the bottom
+      img.data[at] = red; img.data[at + 1] = green; img.data[at + 2] = blue; img.data[at + 3] = Math.round(alpha * 255);
+    }
+  }
+  g.putImageData(img, 0, 0);
+  const [x0, x1, y0, y1] = layer.extent;
+  ctx.imageSmoothingEnabled = !!layer.smooth;
+  ctx.drawImage(cells, px(x0), py(y1), px(x1) - px(x0), py(y0) - py(y1));
+}
+
+function drawPoints(ctx, layer, px, py) {
+  ctx.globalAlpha = layer.alpha;
+  const r = layer.size / 2;
+  for (let i = 0; i < layer.xs.length; i++) {
+    if (layer.xs[i] === null || layer.ys[i] === null) continue;
+    ctx.fillStyle = layer.palette[(layer.labels ? layer.labels[i] : 0) % layer.palette.length];
+    ctx.beginPath();
+    ctx.arc(px(layer.xs[i]), py(layer.ys[i]), r, 0, 2 * Math.PI);
+    ctx.fill();
+    if (layer.outline) {
+      ctx.strokeStyle = layer.outline;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    }
+  }
+  ctx.globalAlpha = 1;
+}
+
 function drawMap(canvas, d) {
   const width = canvas.parentElement.clientWidth || 400;
   const ctx = sizeCanvas(canvas, width, d.height);
   const { px, py, done } = frame(ctx, 0, width, d.height, d.range, d);
-  ctx.globalAlpha = 0.8;
-  for (let i = 0; i < d.xs.length; i++) {
-    if (d.xs[i] === null || d.ys[i] === null) continue;
-    ctx.fillStyle = d.colors[d.labels[i] % d.colors.length];
-    ctx.beginPath();
-    ctx.arc(px(d.xs[i]), py(d.ys[i]), 2.2, 0, 2 * Math.PI);
-    ctx.fill();
-  }
+  for (const layer of d.layers) (layer.type === 'grid' ? drawGrid : drawPoints)(ctx, layer, px, py);
   done();
-  canvas.dataset.points = String(d.xs.length);
-  canvas.dataset.title = d.title;
+  const points = d.layers.filter((l) => l.type === 'points');
+  canvas.dataset.points = String(points.length ? points[0].xs.length : 0);
+  const named = Object.fromEntries(points.filter((l) => l.name).map((l) => [l.name, l.xs.length]));
+  canvas.dataset.layers = JSON.stringify(named);
+  canvas.dataset.title = d.title || '';
 }
 
 function drawCurves(canvas, d) {
@@ -133,27 +181,28 @@ function drawCurves(canvas, d) {
 const escape = (text) => String(text).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function legend(box, d) {
-  const entries = d.kind === 'map' ? d.names.map((name, c) => [name, d.colors[c % d.colors.length], '50%'])
+  const entries = d.kind === 'map' ? (d.keys || []).map(([name, color]) => [name, color, '50%'])
     : d.panels.flatMap((p) => p.series.map((s) => [s.name, s.color, '0']));
   const items = entries.map(([name, color, round]) => '<span style="display:inline-flex;align-items:center;gap:4px;margin-right:10px">'
     + `<span style="width:${round === '0' ? 16 : 9}px;height:${round === '0' ? 2 : 9}px;border-radius:${round};`
     + `background:${escape(color)}"></span>${escape(name)}</span>`);
-  box.innerHTML = (d.legend ? `<span style="margin-right:8px;color:#555">${escape(d.legend)}</span>` : '') + items.join('');
+  box.innerHTML = items.length ? (d.legend ? `<span style="margin-right:8px;color:#555">${escape(d.legend)}</span>` : '')
+    + items.join('') : '';
 }
 
 export default function (component) {
   const { data, parentElement } = component;
-  let root = parentElement.querySelector('.aeviz-live-plot');
+  let root = parentElement.querySelector('.aeviz-canvas-plot');
   if (!root) {
     root = document.createElement('div');
-    root.className = 'aeviz-live-plot';
+    root.className = 'aeviz-canvas-plot';
     root.innerHTML = '<canvas style="display:block"></canvas>'
-      + '<div class="aeviz-live-legend" style="font:12px sans-serif;color:#333;margin-top:2px"></div>';
+      + '<div class="aeviz-canvas-legend" style="font:12px sans-serif;color:#333;margin-top:2px"></div>';
     parentElement.appendChild(root);
   }
   const canvas = root.querySelector('canvas');
   const draw = data.kind === 'map' ? drawMap : drawCurves;
-  legend(root.querySelector('.aeviz-live-legend'), data);
+  legend(root.querySelector('.aeviz-canvas-legend'), data);
   draw(canvas, data);
   const resize = new ResizeObserver(() => draw(canvas, data));
   resize.observe(root);

@@ -1,0 +1,63 @@
+"""What ``aeviz/ui/web/canvas_plots.js`` draws, as JSON-safe dicts: arrays in, plain lists out.
+No Streamlit, no plotly here. A canvas plot is redrawn in place when its data changes, where a
+plotly chart would be rebuilt from scratch (see the JavaScript's header)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def finite_list(values, decimals: int) -> list:
+    """Rounded values as a list; inf and NaN (a diverged run) become None, drawn as gaps."""
+    v = np.round(np.asarray(values, dtype=np.float64).ravel(), decimals)
+    return [float(x) if np.isfinite(x) else None for x in v]
+
+
+def rgba(color: str) -> list[float]:
+    """'#rrggbb' or 'rgba(r,g,b,a)' -> [r, g, b, a] (a in 0..1)."""
+    color = color.strip()
+    if color.startswith("#"):
+        return [int(color[i:i + 2], 16) for i in (1, 3, 5)] + [1.0]
+    parts = [float(p) for p in color[color.index("(") + 1:color.rindex(")")].split(",")]
+    return parts[:3] + [parts[3] if len(parts) > 3 else 1.0]
+
+
+def points(codes, palette, labels=None, size: float = 4.4, alpha: float = 0.8, outline: str | None = None,
+           name: str | None = None) -> dict:
+    """Dots at ``codes`` (n, 2), coloured ``palette[labels[i]]`` (one colour when ``labels`` is None);
+    coordinates rounded to 1e-3, a tenth of a pixel on any map this size."""
+    codes = np.asarray(codes, dtype=np.float64).reshape(-1, 2)
+    layer = {"type": "points", "xs": finite_list(codes[:, 0], 3), "ys": finite_list(codes[:, 1], 3),
+             "palette": list(palette), "size": float(size), "alpha": float(alpha)}
+    if labels is not None:
+        layer["labels"] = np.asarray(labels, dtype=int).ravel().tolist()
+    if outline:
+        layer["outline"] = outline
+    if name:
+        layer["name"] = name
+    return layer
+
+
+def grid(values, extent, scale, smooth: bool = False) -> dict:
+    """A (ny, nx) grid of values in [0, 1] (row 0 at the bottom) over ``extent`` (x0, x1, y0, y1),
+    coloured by a plotly-style colour scale ``[[stop, colour], ...]``; ``smooth`` blends the cells."""
+    v = np.asarray(values, dtype=np.float64)
+    return {"type": "grid", "values": finite_list(v, 4), "ny": int(v.shape[0]), "nx": int(v.shape[1]),
+            "extent": [float(e) for e in extent], "scale": [[float(s), rgba(c)] for s, c in scale],
+            "smooth": bool(smooth)}
+
+
+def cell_extent(xs, ys) -> tuple[float, float, float, float]:
+    """The outer edges of a grid whose cell centres are ``xs`` and ``ys`` (evenly spaced)."""
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+    return float(xs[0] - dx / 2), float(xs[-1] + dx / 2), float(ys[0] - dy / 2), float(ys[-1] + dy / 2)
+
+
+def map_plot(axis_range, layers: list[dict], height: int, title: str = "", keys=(), legend: str = "",
+             xlabel: str = "z₁", ylabel: str = "z₂") -> dict:
+    """A 2-D map: ``layers`` drawn in order over fixed axes; ``keys`` ([name, colour] pairs) make
+    the legend under it, headed ``legend``."""
+    return {"kind": "map", "title": title, "height": int(height), "range": [float(r) for r in axis_range],
+            "layers": layers, "keys": [[str(n), c] for n, c in keys], "legend": legend,
+            "xlabel": xlabel, "ylabel": ylabel}

@@ -1,0 +1,17 @@
+"""A plot drawn on a canvas in the browser (``web/canvas_plots.js``), from the dicts of
+``aeviz.canvas_data``: redrawn in place when its data changes, where a plotly chart would be rebuilt
+from scratch. The page structure it relies on (``.st-key-<key>``) is covered by the studio's and class
+mode's browser tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+_component = st.components.v2.component("aeviz_canvas_plot",
+                                        js=(Path(__file__).with_name("web") / "canvas_plots.js").read_text(),
+                                        isolate_styles=False)
+
+
+def canvas_plot(data: dict, key: str) -> None:
+    _component(key=key, data=data)
