@@ -202,9 +202,16 @@ export default function (component) {
   }
   const canvas = root.querySelector('canvas');
   const draw = data.kind === 'map' ? drawMap : drawCurves;
+  // A picture to a screen reader: named by its title (or its panels' titles).
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', data.kind === 'map' ? (data.title || `${data.xlabel}, ${data.ylabel}`)
+    : data.panels.map((p) => p.title).join(' · '));
   legend(root.querySelector('.aeviz-canvas-legend'), data);
   draw(canvas, data);
-  const resize = new ResizeObserver(() => draw(canvas, data));
+  let drawnAt = root.clientWidth; // redraw when the column's width changes, not on the observer's first call
+  const resize = new ResizeObserver(() => {
+    if (root.clientWidth !== drawnAt) { drawnAt = root.clientWidth; draw(canvas, data); }
+  });
   resize.observe(root);
   return () => resize.disconnect();
 }
