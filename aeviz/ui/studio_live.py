@@ -1,6 +1,7 @@
 """The studio's live view: a fragment that polls the job (``run_every``) and draws its progress,
-loss curves, latent maps and reconstructions; once the job is done, the same view replays any
-epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it never blocks it."""
+loss curves, latent maps and reconstructions (the curves and maps on canvases while it runs, plotly
+charts once it is done); then the same view replays any epoch with a scrubber. It only reads the
+job (``Job.view()`` is a copy), so it never blocks it."""
 from __future__ import annotations
 
 import os
