@@ -101,12 +101,13 @@ def test_live_plots_are_redrawn_in_place_then_become_charts(page, app_server):
     assert int(losses.get_attribute("data-points")) > 3
     assert page.locator(".st-key-studio_live_map_vae canvas").get_attribute("data-points") == "1000"
     assert page.locator(".js-plotly-plot").count() == 0
+    assert page.locator(".aeviz-canvas-plot").count() == 3  # the curves and two maps
     assert "AE reconstruction" in page.locator(".st-key-studio_live_losses").inner_text()
 
     page.locator(".st-key-studio_stop button:not([disabled])").click()
     page.locator(".st-key-studio_map_ae .js-plotly-plot").wait_for(timeout=60_000)
     assert page.locator(".st-key-studio_losses .js-plotly-plot").count() == 1
-    assert page.locator(".aeviz-live-plot").count() == 0
+    assert page.locator(".aeviz-canvas-plot").count() == 0
 
 
 def _places_in_use(page, url: str) -> str:
