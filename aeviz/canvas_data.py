@@ -9,7 +9,7 @@ import numpy as np
 def finite_list(values, decimals: int) -> list:
     """Rounded values as a list; inf and NaN (a diverged run) become None, drawn as gaps."""
     v = np.round(np.asarray(values, dtype=np.float64).ravel(), decimals)
-    return [float(x) if np.isfinite(x) else None for x in v]
+    return np.where(np.isfinite(v), v, None).tolist()
 
 
 def rgba(color: str) -> list[float]:

@@ -2,6 +2,7 @@
 free loopback port (the same set-up as the browser tests, tests/conftest.py)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -75,6 +76,48 @@ def rss_mb(pids) -> float:
         except OSError:
             pass
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of(name: str) -> float:
+    """CPU seconds so far of every process whose command name starts with ``name``."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().startswith(name):
+                    total += cpu_seconds(int(d.name))
+            except OSError:
+                pass
+    return total
+
+
+@contextlib.contextmanager
+def torch_bce_as_loss():
+    """Inside: aeviz trains on torch's own ``F.binary_cross_entropy_with_logits`` (summed over
+    pixels, batch-averaged) instead of ``aeviz.losses.summed_bce_with_logits``: the baseline that
+    the BCE benchmarks compare with."""
+    import torch
+
+    from aeviz import losses
+
+    def torch_bce(logits, target):
+        return torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="sum") / logits.shape[0]
+
+    own = losses.summed_bce_with_logits
+    losses.summed_bce_with_logits = torch_bce
+    try:
+        yield
+    finally:
+        losses.summed_bce_with_logits = own
 
 
 def percentile(values, q: float) -> float | None:

@@ -39,8 +39,7 @@ def main() -> None:
 
     from aeviz.class_store import open_store
     from aeviz.classroom import Classroom
-    from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
-    from studio_default_run import _cpu_seconds, _cpu_seconds_of
+    from harness import CHROMIUM, CHROMIUM_ARGS, cpu_seconds, cpu_seconds_of, start_server, stop_server
 
     log = tempfile.NamedTemporaryFile("w", prefix="projector-", suffix=".log", delete=False)
     proc, url = start_server(log, warm=True)
@@ -73,12 +72,12 @@ def main() -> None:
                         time.sleep(args.every)
 
                 worker = threading.Thread(target=answer, daemon=True)
-                before, t0 = (_cpu_seconds(proc.pid), _cpu_seconds_of("chrom")), time.monotonic()
+                before, t0 = (cpu_seconds(proc.pid), cpu_seconds_of("chrom")), time.monotonic()
                 if answering:
                     worker.start()
                 time.sleep(args.seconds)
                 stop.set()
-                after, dt = (_cpu_seconds(proc.pid), _cpu_seconds_of("chrom")), time.monotonic() - t0
+                after, dt = (cpu_seconds(proc.pid), cpu_seconds_of("chrom")), time.monotonic() - t0
                 shown = int(teacher.locator(".aeviz-class-count").first.get_attribute("data-answers") or 0)
                 return {"server_cores": round((after[0] - before[0]) / dt, 3),
                         "browser_cores": round((after[1] - before[1]) / dt, 3), "answers_shown": shown}

@@ -23,6 +23,7 @@ rebuilt at every poll, as before the canvases) and the repeats alternate between
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -31,55 +32,23 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from aeviz import losses  # noqa: E402
 from aeviz.data import load_dataset  # noqa: E402
 from aeviz.jobs import Job, JobSpec  # noqa: E402
-
-
-def torch_bce(logits, target):
-    import torch
-
-    return torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="sum") / logits.shape[0]
+from harness import cpu_seconds, cpu_seconds_of, torch_bce_as_loss  # noqa: E402
 
 
 def one_run(dataset, baseline: bool = False) -> tuple[float, float, float]:
     """(wall seconds as the job reports them, CPU seconds of the process meanwhile, samples/s)."""
-    own = losses.summed_bce_with_logits
-    if baseline:
-        losses.summed_bce_with_logits = torch_bce
     cpu = time.process_time()
-    try:
+    with torch_bce_as_loss() if baseline else contextlib.nullcontext():
         job = Job(JobSpec("mnist"), dataset, heartbeat_s=1e9).start()
         job.wait()
-    finally:
-        losses.summed_bce_with_logits = own
     view = job.view()
     if view.state != "finished":
         raise RuntimeError(f"the run ended {view.state}: {view.message}")
     return view.seconds, time.process_time() - cpu, view.samples_per_second
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process so far (Linux /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds_of(name: str) -> float:
-    """CPU seconds so far of every process whose command name starts with ``name``."""
-    total = 0.0
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if (d / "comm").read_text().startswith(name):
-                    total += _cpu_seconds(int(d.name))
-            except OSError:
-                pass
-    return total
 
 
 def browser_runs(repeats: int, baseline: bool = False) -> dict[str, list[float]]:
@@ -89,7 +58,6 @@ def browser_runs(repeats: int, baseline: bool = False) -> dict[str, list[float]]
 
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
     servers = {}
@@ -112,13 +80,13 @@ def browser_runs(repeats: int, baseline: bool = False) -> dict[str, list[float]]
                     start.wait_for(timeout=120_000)
                     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                            timeout=60_000)
-                    cpu0 = _cpu_seconds(proc.pid), _cpu_seconds_of("chrom")
+                    cpu0 = cpu_seconds(proc.pid), cpu_seconds_of("chrom")
                     t0 = time.perf_counter()
                     start.click()
                     done = page.locator("[data-testid='stProgress']").get_by_text("Finished: 10 of 10 epochs")
                     done.wait_for(timeout=300_000)
                     seconds[way].append(time.perf_counter() - t0)
-                    cpu1 = _cpu_seconds(proc.pid), _cpu_seconds_of("chrom")
+                    cpu1 = cpu_seconds(proc.pid), cpu_seconds_of("chrom")
                     print(f"run {r + 1}, live plots as {way}: Start -> 'Finished' on the page {seconds[way][-1]:.1f} s "
                           f"({done.inner_text()}); CPU s: server {cpu1[0] - cpu0[0]:.1f}, "
                           f"browser {cpu1[1] - cpu0[1]:.1f}", flush=True)
@@ -153,21 +121,20 @@ def main() -> None:
     walls, cpus, rates = [], [], []
     base_walls, base_cpus = [], []
     for r in range(args.repeats):
-        if args.baseline and r % 2 == 1:  # alternate which goes first, so drift hits both alike
-            wall, cpu, _ = one_run(dataset, baseline=True)
-            base_walls.append(wall)
-            base_cpus.append(cpu)
-            print(f"run {r + 1}, torch's BCE: {wall:.1f} s, {cpu:.1f} CPU s", flush=True)
-        wall, cpu, rate = one_run(dataset)
-        walls.append(wall)
-        cpus.append(cpu)
-        rates.append(rate)
-        print(f"run {r + 1}: {wall:.1f} s, {cpu:.1f} CPU s, {rate:,.0f} samples/s (both models)", flush=True)
-        if args.baseline and r % 2 == 0:
-            wall, cpu, _ = one_run(dataset, baseline=True)
-            base_walls.append(wall)
-            base_cpus.append(cpu)
-            print(f"run {r + 1}, torch's BCE: {wall:.1f} s, {cpu:.1f} CPU s", flush=True)
+        # With --baseline each repeat also runs on torch's BCE, alternately first and second, so
+        # drift on a shared machine hits both alike.
+        order = [False, True] if args.baseline else [False]
+        for baseline in (order if r % 2 == 0 else order[::-1]):
+            wall, cpu, rate = one_run(dataset, baseline=baseline)
+            if baseline:
+                base_walls.append(wall)
+                base_cpus.append(cpu)
+                print(f"run {r + 1}, torch's BCE: {wall:.1f} s, {cpu:.1f} CPU s", flush=True)
+            else:
+                walls.append(wall)
+                cpus.append(cpu)
+                rates.append(rate)
+                print(f"run {r + 1}: {wall:.1f} s, {cpu:.1f} CPU s, {rate:,.0f} samples/s (both models)", flush=True)
     print(f"median of {args.repeats}: {statistics.median(walls):.1f} s ({min(walls):.1f}-{max(walls):.1f}), "
           f"{statistics.median(cpus):.1f} CPU s ({min(cpus):.1f}-{max(cpus):.1f})")
     extra = {}

@@ -22,6 +22,7 @@ aeviz's BCE (``aeviz.losses.summed_bce_with_logits``) against the same loop with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import statistics
@@ -34,11 +35,11 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aeviz import losses  # noqa: E402
 from aeviz.config import ModelConfig, TrainConfig  # noqa: E402
 from aeviz.data import load_dataset  # noqa: E402
 from aeviz.models import build_model  # noqa: E402
 from aeviz.training import _batch_loss, iter_batches, make_optimizer, pick_device, train  # noqa: E402
+from harness import torch_bce_as_loss  # noqa: E402
 
 SEED_WIDTHS = (128, 64, 12)
 
@@ -132,24 +133,15 @@ def bare_step_loop(dataset, epochs: int, device: str) -> float:
     return samples / (time.process_time() - cpu)
 
 
-def torch_bce(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """The baseline for ``--bce``: torch's own BCE on logits, summed over pixels, batch-averaged."""
-    return torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="sum") / logits.shape[0]
-
-
-def bce_loop(dataset, epochs: int, device: str, bce) -> float:
-    """Samples per second by CPU time of aeviz's loop on BCE, with ``bce`` as the loss."""
-    own = losses.summed_bce_with_logits
-    losses.summed_bce_with_logits = bce
-    try:
+def bce_loop(dataset, epochs: int, device: str, torch_bce: bool) -> float:
+    """Samples per second by CPU time of aeviz's loop on BCE: aeviz's, or torch's with ``torch_bce``."""
+    with torch_bce_as_loss() if torch_bce else contextlib.nullcontext():
         torch.manual_seed(0)
         model = build_model(ModelConfig(kind="ae", hidden=SEED_WIDTHS))
         cfg = TrainConfig(epochs=epochs, batch_size=128, lr=1e-3, recon_loss="bce", device=device, snapshot_size=0)
         cpu = time.process_time()
         result = train(model, dataset, cfg)
         return result.samples_seen / (time.process_time() - cpu)
-    finally:
-        losses.summed_bce_with_logits = own
 
 
 def spread(values: list[float]) -> str:
@@ -215,9 +207,8 @@ def main() -> None:
     if args.bce:
         own, theirs = [], []
         for r in range(args.repeats):
-            pair = [("aeviz", losses.summed_bce_with_logits), ("torch", torch_bce)]
-            for name, fn in (pair if r % 2 == 0 else pair[::-1]):
-                (own if name == "aeviz" else theirs).append(bce_loop(dataset, args.epochs, str(device), fn))
+            for use_torch in ((False, True) if r % 2 == 0 else (True, False)):
+                (theirs if use_torch else own).append(bce_loop(dataset, args.epochs, str(device), use_torch))
         gains = [a / b for a, b in zip(own, theirs)]
         summary.update(bce_aeviz_cpu_samples_per_second=round(statistics.median(own), 1),
                        bce_torch_cpu_samples_per_second=round(statistics.median(theirs), 1),
