@@ -3,7 +3,11 @@ No Streamlit, no plotly here. A canvas plot is redrawn in place when its data ch
 plotly chart would be rebuilt from scratch (see the JavaScript's header)."""
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
+from PIL import Image
 
 
 def finite_list(values, decimals: int) -> list:
@@ -61,3 +65,52 @@ def map_plot(axis_range, layers: list[dict], height: int, title: str = "", keys=
     return {"kind": "map", "title": title, "height": int(height), "range": [float(r) for r in axis_range],
             "layers": layers, "keys": [[str(n), c] for n, c in keys], "legend": legend,
             "xlabel": xlabel, "ylabel": ylabel}
+
+
+def image_layer(png_data_uri: str, extent, smooth: bool = False) -> dict:
+    """A picture (a PNG data URI) stretched over ``extent`` (x0, x1, y0, y1); ``smooth`` blends its
+    pixels (off: a grid of decoded digits stays crisp)."""
+    return {"type": "image", "src": png_data_uri, "extent": [float(e) for e in extent], "smooth": bool(smooth)}
+
+
+def latent_map(codes, labels, class_names, colors, axis_range, height: int, map_id: str,
+               grid_layer: dict | None = None, note: str = "", size: float = 5.0, label: str = "",
+               xlabel: str = "z₁", ylabel: str = "z₂") -> dict:
+    """What ``web/latent_map.js`` draws: the codes (n, 2) split by class (each dot keeps its row,
+    so a click on it names the test image), an optional grid layer under them and its ``note``.
+    ``map_id`` names the map: the browser keeps its zoom while the id and the range stay."""
+    codes = np.asarray(codes, dtype=np.float64).reshape(-1, 2)
+    labels = np.asarray(labels, dtype=int).ravel()
+    rows = np.arange(len(codes))
+    classes = []
+    for c, name in enumerate(class_names):
+        mask = labels == c
+        if not mask.any():
+            continue
+        classes.append({"name": str(name), "color": colors[c % len(colors)], "rows": rows[mask].tolist(),
+                        "xs": finite_list(codes[mask, 0], 3), "ys": finite_list(codes[mask, 1], 3)})
+    return {"kind": "latent", "id": map_id, "height": int(height), "range": [float(r) for r in axis_range],
+            "classes": classes, "grid": grid_layer, "note": note, "size": float(size), "label": label,
+            "xlabel": xlabel, "ylabel": ylabel}
+
+
+def png_data_uri(gray01) -> str:
+    """A (h, w) image in [0, 1] as a grey PNG data URI."""
+
+    buf = io.BytesIO()
+    Image.fromarray((np.clip(np.asarray(gray01), 0, 1) * 255).astype(np.uint8), mode="L").save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def manifold_plot(tiled, axis_range, title: str, height: int, tick_values=None) -> dict:
+    """A decoded n x n grid as one picture over ``axis_range`` (the scatter's z axes). With
+    ``tick_values`` (an inverse-CDF grid, unevenly spaced in z) the axes count cells and each
+    tick names its cell's z value."""
+    x0, x1, y0, y1 = (float(r) for r in axis_range)
+    d = map_plot((x0, x1, y0, y1), [image_layer(png_data_uri(tiled), (x0, x1, y0, y1))], height, title=title)
+    if tick_values is not None:
+        n = len(tick_values)
+        idx = np.arange(0, n, max(1, n // 6))
+        d["xticks"] = [[x0 + (i + 0.5) * (x1 - x0) / n, f"{tick_values[i]:.2f}"] for i in idx]
+        d["yticks"] = [[y1 - (i + 0.5) * (y1 - y0) / n, f"{tick_values[::-1][i]:.2f}"] for i in idx]
+    return d

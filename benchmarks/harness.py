@@ -128,7 +128,7 @@ def percentile(values, q: float) -> float | None:
     return round(float(np.percentile(np.asarray(values, dtype=float), q)), 1)
 
 
-# In the page: timestamps the mousedown (capture phase, before plotly sees it) and the first
+# In the page: timestamps the mousedown (capture phase, before the map sees it) and the first
 # animation frame after the decoded panel of map `slot` changes (a new image in the DOM).
 PROBE_JS = """
 (slot) => {
@@ -150,5 +150,5 @@ PROBE_JS = """
 
 
 def plot_area(slot: str) -> str:
-    """CSS selector of map `slot`'s plot area (plotly's drag layer)."""
-    return f".st-key-latent_{slot} .js-plotly-plot .nsewdrag"
+    """CSS selector of explorer map `slot`'s plot area (latent_map.js: its client rect is the plot area)."""
+    return f".st-key-latent_{slot} .aeviz-map-area"

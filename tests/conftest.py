@@ -126,6 +126,31 @@ def wait_for_app_idle(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
 
 
+def component_data(at, name: str) -> list[dict]:
+    """The data each of an AppTest run's components called ``name`` was given (in page order)."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == name]
+
+
+def latent_maps(at) -> list[dict]:
+    """The latent maps of an AppTest run (aeviz/ui/latent_map.py), in page order."""
+    return component_data(at, "aeviz_latent_map")
+
+
+def map_area(key: str) -> str:
+    """CSS selector of latent map ``key``'s plot area (aeviz/ui/web/latent_map.js): its client rect is
+    the plot area, its events are the map's."""
+    return f".st-key-{key} .aeviz-map-area"
+
+
+def map_view(page, key: str) -> list[float]:
+    """The [x0, x1, y0, y1] latent map ``key`` shows now (zoom and pan included)."""
+    import json
+
+    return json.loads(page.locator(f".st-key-{key} .aeviz-latent-map").get_attribute("data-view"))
+
+
 def pytest_collection_modifyitems(config, items):
     """Every test under tests/browser/ is a browser test."""
     for item in items:

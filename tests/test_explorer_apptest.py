@@ -2,13 +2,13 @@
 
 Relies on (streamlit-notes §5): AppTest reruns the whole script, fragments included; a click is
 simulated by writing what the map's click listener leaves in ``session_state["explorer_click_<slot>"]``."""
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from conftest import latent_maps
 
 TIMEOUT = 90
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -25,13 +25,6 @@ def _html(at, needle: str) -> list[str]:
     return [h.proto.body for h in at.get("html") if needle in h.proto.body]
 
 
-def _length(array) -> int:
-    """Length of a plotly JSON array, plain or typed (``{"dtype", "bdata"}``, plotly >= 6)."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).size
-    return len(array)
-
-
 def _click(z, row=None) -> dict:
     """What the map's click listener leaves in session state (``explorer_panes.click_key``)."""
     return {"z": z, "row": row}
@@ -40,11 +33,13 @@ def _click(z, row=None) -> dict:
 def test_explorer_is_the_landing_page_and_shows_both_maps(app):
     at = app.run()
     assert not at.exception
-    charts = at.get("plotly_chart")
-    assert len(charts) >= 2
-    spec = json.loads(charts[0].proto.spec)
-    assert spec["layout"]["clickanywhere"] is True  # exact clicks on empty space too
-    assert sum(_length(t["x"]) for t in spec["data"]) >= 2000  # every test image of the sample
+    maps = latent_maps(at)
+    assert len(maps) == 2
+    for m in maps:
+        assert sum(len(c["xs"]) for c in m["classes"]) == 2000  # every test image of the sample
+        assert len(m["classes"]) == 10 and all(len(c["rows"]) == len(c["xs"]) for c in m["classes"])
+        assert m["grid"] is None
+    assert not at.get("plotly_chart"), "no plotly chart on the first screen: its bundle delays the maps"
     assert _html(at, "Click anywhere on the map")
 
 
@@ -64,8 +59,11 @@ def test_each_overlay_draws_on_both_maps(app, overlay):
     at = app.run()
     at.segmented_control(key="explorer_overlay").set_value(overlay).run()
     assert not at.exception
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")[:2]]
-    assert all(s["data"][0]["type"] == "heatmap" for s in specs)
+    maps = latent_maps(at)
+    assert len(maps) == 2
+    for m in maps:
+        assert m["grid"]["name"] == overlay and m["grid"]["nx"] * m["grid"]["ny"] == len(m["grid"]["values"])
+        assert m["note"]  # what the shading means
 
 
 def test_the_page_speaks_vietnamese(app):
@@ -119,7 +117,7 @@ def test_a_dataset_without_its_pair_gets_a_clear_message(app):
     assert not at.exception
     messages = [m.value for m in (*at.warning, *at.error, *at.info)]
     # Either the system files are missing (an error naming the dataset) or no checkpoints yet.
-    assert any("Fashion-MNIST" in m for m in messages) or len(at.get("plotly_chart")) >= 2, messages
+    assert any("Fashion-MNIST" in m for m in messages) or len(latent_maps(at)) == 2, messages
 
 
 @pytest.mark.parametrize("section, text", [("manifold", "Decode an evenly spaced"),
@@ -144,4 +142,4 @@ def test_an_unreadable_checkpoint_folder_is_named_and_the_page_still_works(check
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("`broken` skipped" in c.value and "not readable JSON" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) >= 2  # both maps still there
+    assert len(latent_maps(at)) == 2  # both maps still there

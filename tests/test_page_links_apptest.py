@@ -26,7 +26,12 @@ def inside(at, container: str, kind: str) -> set[str]:
 
 
 def heights(at) -> dict[str, int]:
-    return {c.key: json.loads(c.proto.spec)["layout"].get("height") for c in at.get("plotly_chart")}
+    """The height of each chart: plotly charts and canvas plots (latent maps included), by key."""
+    out = {c.key: json.loads(c.proto.spec)["layout"].get("height") for c in at.get("plotly_chart")}
+    for c in at.get("bidi_component"):
+        if c.proto.component_name in ("aeviz_latent_map", "aeviz_canvas_plot"):
+            out[c.proto.id.split("-", 2)[-1]] = json.loads(c.proto.json).get("height")
+    return out
 
 
 # ---- anomaly -------------------------------------------------------------------------------

@@ -8,9 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
-_component = st.components.v2.component("aeviz_canvas_plot",
-                                        js=(Path(__file__).with_name("web") / "canvas_plots.js").read_text(),
-                                        isolate_styles=False)
+WEB = Path(__file__).with_name("web")
+
+
+def web_script(name: str) -> str:
+    """A canvas component's script: the shared drawing helpers, then its own module."""
+    return (WEB / "plot_draw.js").read_text() + "\n" + (WEB / name).read_text()
+
+
+_component = st.components.v2.component("aeviz_canvas_plot", js=web_script("canvas_plots.js"), isolate_styles=False)
 
 
 def canvas_plot(data: dict, key: str) -> None:

@@ -3,8 +3,6 @@ figures (built once per process, see streamlit-notes §2), and the metrics. Arra
 ``aeviz.analysis``; nothing here draws."""
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from aeviz import analysis, measures, plots
+from aeviz import analysis, canvas_data, measures, plots
 from aeviz.i18n import translate
 from aeviz.checkpoints import read_config
 from aeviz.ui.state import checkpoint_root, checkpoints_for, first_time, get_dataset, get_model
@@ -172,14 +170,20 @@ def map_measures(path: str, mtime: float, dataset: str, classifier_mtime: float)
 
 
 @st.cache_resource(show_spinner=False)
-def map_figure(path: str, mtime: float, dataset: str, overlay: str, lang: str, height: int = MAP_HEIGHT):
-    """The map figure, built once per process, overlay and language, and shared read-only: rebuilding
-    it on every run costs ~8 ms, and an identical figure keeps the chart mounted (zoom survives)."""
+def map_canvas(path: str, mtime: float, dataset: str, overlay: str, lang: str, height: int = MAP_HEIGHT) -> dict:
+    """What the browser draws for one map (``aeviz/ui/web/latent_map.js``), built once per process,
+    overlay and language, and shared read-only."""
     d, sub = map_data(path, mtime, dataset), test_subset(dataset, lang)
-    legend = translate(lang, f"measures.overlay.{overlay}_legend") if overlay != "none" else ""
-    return plots.explorer_map(d["codes"], sub["labels"], sub["class_names"], d["axis_range"],
-                              background=overlay_background(path, mtime, dataset, overlay),
-                              legend_title=legend, height=height)
+    bg = overlay_background(path, mtime, dataset, overlay)
+    layer = None
+    if bg is not None:
+        layer = canvas_data.grid(bg["z"], canvas_data.cell_extent(bg["x"], bg["y"]), plots.OVERLAY_SCALES[bg["kind"]],
+                                 smooth=True)
+        layer["name"] = bg["kind"]
+    note = translate(lang, f"measures.overlay.{overlay}_legend") if overlay != "none" else ""
+    return canvas_data.latent_map(d["codes"], sub["labels"], sub["class_names"], plots.CLASS_COLORS, d["axis_range"],
+                                  height=height, map_id=f"{path}|{mtime}", grid_layer=layer, note=note,
+                                  label=translate(lang, "explorer.map_label"))
 
 
 @torch.inference_mode()
@@ -197,14 +201,7 @@ def reconstruct(path: str, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return z[0].numpy(), model.decode(z)[0, 0].numpy()
 
 
-def png_data_uri(image: np.ndarray) -> str:
-    """A (h, w) float image in [0, 1] as a PNG data URI: sent inline with the element, so the
-    browser paints it without a second request (streamlit-notes §2)."""
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8), mode="L").save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+png_data_uri = canvas_data.png_data_uri  # inline with the element: painted without a second request
 
 
 def img_tag(image: np.ndarray, width: str = "100%", title: str = "", border: str = "#bbbbbb") -> str:
@@ -242,3 +239,10 @@ def prior_gallery(path: str, mtime: float, dataset: str, n: int, seed: int, fitt
     classifier = get_classifier(dataset)
     probs = analysis.classify(classifier, images) if classifier is not None else None
     return {"images": images, "z": z, "probs": probs}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def manifold_canvas(path: str, mtime: float, dataset: str, n: int, icdf: bool, title: str) -> dict:
+    """The manifold grid as the browser draws it (a PNG in a canvas plot), encoded once per grid."""
+    m = manifold(path, mtime, dataset, n, icdf)
+    return canvas_data.manifold_plot(m["tiled"], m["axis_range"], title, 600, m["ticks"])

@@ -1,10 +1,11 @@
 """The two clickable maps.
 
-Speed (streamlit-notes §2): each map is drawn in the page body, once, from a figure cached in
-``st.cache_resource``; a click does not rerun it. A small listener component beside the map hears
-plotly's ``plotly_click`` (with ``layout.clickanywhere``: exact data coordinates, on a point or on
-empty space) and sends it to Python, which reruns only the fragment that shows the decoded image.
-Zoom and pan survive because the chart is never touched.
+Speed (streamlit-notes §2): each map is drawn in the page body, once, from data cached in
+``st.cache_resource``, by a canvas component (``web/latent_map.js``; plotly's bundle and WebGL
+contexts kept a first visit's maps off screen for seconds); a click does not rerun it. A small
+listener component beside the map hears the map's clicks (exact data coordinates, on a point or
+on empty space) and sends them to Python, which reruns only the fragment that shows the decoded
+image. Zoom and pan survive because the map is never redrawn from Python.
 
 A click on a data point (plotly reports it with its ``customdata`` row) also shows that test image
 with both reconstructions, and a ring marks the same image in the other map."""
@@ -18,16 +19,15 @@ from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_url
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.hover import hover_preview
+from aeviz.ui.latent_map import latent_map
 from aeviz.ui.lang import current_language, t
 from aeviz.ui.state import get_model
 
 WEB = Path(__file__).with_name("web")  # the browser code
 DECODED_PX = 180  # the decoded image's width: readable from the back of a classroom
-CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
-# click.js hears plotly's clicks on one chart; mark.js draws rings at data coordinates. Both rely on
-# page structure that is not a public Streamlit API: tests/browser/test_explorer_browser.py covers them.
+# click.js hears one map's clicks; mark.js draws rings at data coordinates. Both rely on page
+# structure that is not a public Streamlit API: tests/browser/test_explorer_browser.py covers them.
 _listener = st.components.v2.component("aeviz_explorer_click", js=(WEB / "click.js").read_text())
 _mark = st.components.v2.component("aeviz_explorer_mark", js=(WEB / "mark.js").read_text())
 
@@ -39,7 +39,7 @@ def click_key(slot: str) -> str:
 
 
 def _remember(slot: str, pane: Pane, dataset: str) -> None:
-    """The listener's callback (runs before the fragment): turn plotly's click into z and row, and
+    """The listener's callback (runs before the fragment): turn the map's click into z and row, and
     keep the last two clicks and clicked images for the interpolation section."""
     event = (st.session_state.get(f"explorer_listener_{slot}") or {}).get("click")
     if not event:
@@ -67,9 +67,8 @@ def map_chart(slot: str, pane: Pane, dataset: str, overlay: str) -> None:
     """The map, in the page body: a click does not rerun it, so it keeps its zoom and costs nothing."""
     st.markdown(f"#### {t(f'kinds.long.{pane.kind}')}: `{pane.name}`")
     data.map_data(pane.path, pane.mtime, dataset)  # raises ValueError for an unreadable checkpoint
-    st.plotly_chart(data.map_figure(pane.path, pane.mtime, dataset, overlay, current_language(),
-                                    explorer_url.map_height()),
-                    key=f"latent_{slot}", config=CHART_CONFIG, theme=None)
+    latent_map(data.map_canvas(pane.path, pane.mtime, dataset, overlay, current_language(), explorer_url.map_height()),
+               key=f"latent_{slot}")
     explorer_url.codes_export(slot, pane, dataset)
 
 
@@ -141,7 +140,7 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
 
 def hover_pane(slot: str, pane: Pane) -> None:
     """Hover to decode: the decoder runs in the browser under the pointer. Drawn outside
-    the click fragment, so a click's rerun does not touch it; the preview pins the z plotly
+    the click fragment, so a click's rerun does not touch it; the preview pins the z the map
     reports for a click, which is the z the click panel decodes."""
     hover_preview(get_model(pane.path), map_key=f"latent_{slot}", key=f"hover_{slot}", label=pane.name,
                   partner=f"hover_{'vae' if slot == 'ae' else 'ae'}", report_clicks=False)

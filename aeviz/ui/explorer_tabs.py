@@ -8,6 +8,7 @@ import streamlit as st
 from aeviz import analysis, plots
 from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_url
+from aeviz.ui.canvas_plot import canvas_plot
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.lang import t
 
@@ -41,10 +42,11 @@ def _manifold(panes: dict[str, Pane], dataset: str) -> None:
         use_icdf = icdf and pane.kind == "vae"
         m = data.manifold(pane.path, pane.mtime, dataset, n, use_icdf)
         title = t("explorer.manifold.title_icdf" if use_icdf else "explorer.manifold.title", name=pane.name, n=n)
-        col.plotly_chart(plots.manifold_figure(m["tiled"], m["axis_range"], title=title, height=600,
-                                               tick_values=m["ticks"]),
-                         key=f"explorer_manifold_{slot}", config={"displaylogo": False})
         with col:
+            # A canvas, not plotly: a plotly chart anywhere on the page delays the first visit's maps
+            # (its bundle) and slows every click's re-render.
+            canvas_plot(data.manifold_canvas(pane.path, pane.mtime, dataset, n, use_icdf, title),
+                        key=f"explorer_manifold_{slot}")
             explorer_url.grid_export(slot, pane, m["tiled"])
 
 

@@ -1,31 +1,31 @@
-"""Maps for the lenses page: a clickable map with its decoded image (the explorer's exact-click
-listener, streamlit-notes §2), and small static maps for small multiples."""
+"""Maps for the lenses page (the latent map widget): a clickable map with its decoded image (the
+explorer's exact-click listener, streamlit-notes §2), and small static maps for small multiples."""
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from aeviz import plots
+from aeviz import canvas_data, plots
 from aeviz.ui import lens_data as ld
 from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
-from aeviz.ui.explorer_panes import CHART_CONFIG, _listener, _mark
+from aeviz.ui.explorer_panes import _listener, _mark
 from aeviz.ui.hover import hover_preview
 from aeviz.ui.lang import current_language, t
+from aeviz.ui.latent_map import latent_map
 
 
 @st.cache_resource(show_spinner=False)
-def _figure(tag: str, height: int, xlabel: str, ylabel: str, small: bool, lang: str):
-    """A map figure built once per process and language (an identical figure keeps the chart
-    mounted). ``tag`` names the codes: a checkpoint name, or "pca"."""
+def _map_data(tag: str, height: int, xlabel: str, ylabel: str, small: bool, lang: str) -> dict:
+    """What the browser draws for a map, built once per process and language. ``tag`` names the
+    codes: a checkpoint name, or "pca"."""
     d = ld.pca_codes() if tag == "pca" else ld.codes(tag, ld.mtime(tag))
     sub = test_subset(ld.DATASET, lang)
-    fig = plots.explorer_map(d["xy"], sub["labels"], sub["class_names"], d["axis_range"], height=height,
-                             marker_size=3 if small else 5)
-    fig.update_layout(xaxis_title=xlabel, yaxis_title=ylabel)
-    if small:
-        fig.update_layout(showlegend=False, margin={"l": 40, "r": 5, "t": 5, "b": 35}, font={"size": 11})
-    return fig
+    out = canvas_data.latent_map(d["xy"], sub["labels"], sub["class_names"], plots.CLASS_COLORS, d["axis_range"],
+                                 height=height, map_id=f"{tag}|{ld.mtime(tag) if tag != 'pca' else 0}",
+                                 size=3 if small else 5, xlabel=xlabel, ylabel=ylabel)
+    out["legend"] = not small
+    return out
 
 
 PRESENT_SCALE = 1.5  # maps this much taller in presentation mode, for a projector
@@ -38,7 +38,7 @@ def _scaled(height: int) -> int:
 def small_map(tag: str, key: str, height: int = 300, xlabel: str = "z₁", ylabel: str = "z₂") -> None:
     """A static (non-clickable) map of checkpoint ``tag``'s test codes."""
     height = _scaled(height)
-    st.plotly_chart(_figure(tag, height, xlabel, ylabel, True, current_language()), key=key, config=CHART_CONFIG, theme=None)
+    latent_map(_map_data(tag, height, xlabel, ylabel, True, current_language()), key=key)
 
 
 def _remember(slot: str, tag: str) -> None:
@@ -60,8 +60,7 @@ def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", 
     decodes the last click with ``model`` (for PCA: the inverse projection)."""
     height = _scaled(height)
     st.markdown(f"#### {title}")
-    st.plotly_chart(_figure(tag, height, xlabel, ylabel, False, current_language()), key=f"lens_map_{slot}",
-                    config=CHART_CONFIG, theme=None)
+    latent_map(_map_data(tag, height, xlabel, ylabel, False, current_language()), key=f"lens_map_{slot}")
     left, right = st.columns([2, 1])
     with left:
         _click_panel(slot, tag, model)

@@ -11,7 +11,6 @@ from aeviz import lenses, plots
 from aeviz.ui import lens_data as ld
 from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
-from aeviz.ui.explorer_panes import CHART_CONFIG
 from aeviz.ui.lang import t
 from aeviz.ui.lens_maps import image_row
 
@@ -19,6 +18,9 @@ VAE, AE = "mnist-vae", "mnist-ae"
 ROW_SAMPLES = 6
 ROW_KEY, DRAW_KEY = "lens_sample_row", "lens_sample_draw"
 
+
+CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
 def zoom_range(mu: np.ndarray, sigma: np.ndarray, axis_range) -> tuple[float, float, float, float]:
     """A square window on μ wide enough for the 2σ ring and the draws (5σ each side), and at

@@ -1,12 +1,12 @@
 """Every click on a map is answered with the image of that click, even when Streamlit drops the
-rerun it caused or the chart is re-plotted. Relies on page structure Streamlit and plotly do not
-document (click.js: ``.st-key-<key> .js-plotly-plot``, ``gd._ev``; Playwright's websocket routing)."""
+rerun it caused or the map is redrawn. Relies on page structure Streamlit does not document
+(click.js: ``.st-key-<key> .aeviz-latent-map``; Playwright's websocket routing)."""
 from __future__ import annotations
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from conftest import wait_for_app_idle
+from conftest import map_area, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,14 @@ def _open(browser, url, route=None):
         page.route_web_socket("**/_stcore/stream", route)
     page.goto(url)
     for slot in SLOTS:
-        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=90_000)
+        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-points]", timeout=90_000)
     wait_for_app_idle(page, 90_000)
     page.wait_for_timeout(500)
     return context, page
 
 
 def _click(page, slot: str, fx: float, fy: float) -> None:
-    box = page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+    box = page.locator(map_area(f"latent_{slot}")).bounding_box()
     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
 
 
@@ -99,16 +99,15 @@ def test_rapid_clicks_on_both_maps_each_answered(browser, app_server):
         context.close()
 
 
-def test_a_remounted_chart_still_answers(browser, app_server):
-    """An overlay replaces both charts (new figures, new plotly graphs): the listener hooks the
-    new chart and a click on it is answered."""
+def test_a_redrawn_map_still_answers(browser, app_server):
+    """An overlay redraws both maps with new data: a click on the redrawn map is answered."""
     context, page = _open(browser, app_server.url)
     try:
-        page.locator(".st-key-explorer_overlay button").nth(1).click()  # the first overlay after "none"
+        page.locator(".st-key-explorer_overlay").get_by_text("Empty space", exact=True).click()
         page.wait_for_timeout(500)
         wait_for_app_idle(page, 90_000)
         for slot in SLOTS:
-            page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=90_000)
+            page.wait_for_selector(f".st-key-latent_{slot} canvas[data-grid='empty']", timeout=90_000)
         sent = page.evaluate("window.__aevizClick.sent")
         _click(page, "vae", 0.6, 0.35)
         _wait_answer(page, "vae", 30_000)

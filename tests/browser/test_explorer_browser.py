@@ -1,7 +1,7 @@
 """The explorer in a real browser: Debian's Chromium against ``streamlit run`` on a free port.
 
-Relies on page structure Streamlit and plotly do not document (streamlit-notes §5): the
-``.st-key-<key>`` class on keyed elements, and ``.js-plotly-plot .nsewdrag`` as the plot area.
+Relies on page structure Streamlit does not document (streamlit-notes §5): the ``.st-key-<key>``
+class on keyed elements; the maps' plot area is latent_map.js's ``.aeviz-map-area``.
 Clicks are placed at data coordinates from the axis range the app uses (fixed, computed here the
 same way: ``plots.axis_range_for`` over the encoded test images)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from aeviz import analysis, load_model, plots
 from aeviz.data import load_dataset
 
-from conftest import wait_for_app_idle
+from conftest import map_area, map_view, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +40,14 @@ def explorer(browser, app_server):
     page = context.new_page()
     page.goto(app_server.url)
     for slot in ("ae", "vae"):
-        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=90_000)
+        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-points]", timeout=90_000)
     wait_for_app_idle(page, 90_000)
     yield page
     context.close()
 
 
 def _pixel(page, slot: str, axis_range, z) -> tuple[float, float]:
-    box = page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+    box = page.locator(map_area(f"latent_{slot}")).bounding_box()
     x0, x1, y0, y1 = axis_range
     return (float(box["x"] + (float(z[0]) - x0) / (x1 - x0) * box["width"]),
             float(box["y"] + (y1 - float(z[1])) / (y1 - y0) * box["height"]))
@@ -69,7 +69,7 @@ def _click_and_read(page, slot: str, axis_range, z, expect: str | None = None) -
 def test_click_on_empty_space_decodes_that_z(explorer, maps, artifacts, slot):
     page, m = explorer, maps[slot]
     z, clearance = analysis.empty_spot(m["codes"], m["range"])
-    box = page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+    box = page.locator(map_area(f"latent_{slot}")).bounding_box()
     # Clicks are exact: the only error is the click's rounding to a whole pixel.
     resolution = max((m["range"][1] - m["range"][0]) / box["width"], (m["range"][3] - m["range"][2]) / box["height"])
     assert clearance > 30 * resolution, "the chosen spot should be clear of data points"
@@ -112,17 +112,46 @@ def test_click_on_a_data_point_shows_the_original_and_both_reconstructions(explo
 
 def test_zoom_survives_a_click(explorer, maps, artifacts):
     page, m = explorer, maps["vae"]
-    plot = page.locator(".st-key-latent_vae .js-plotly-plot")
-    box = page.locator(".st-key-latent_vae .js-plotly-plot .nsewdrag").bounding_box()
+    box = page.locator(map_area("latent_vae")).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.wheel(0, -400)  # scrollZoom is on: zoom in around the centre
+    page.mouse.wheel(0, -400)  # the wheel zooms in around the pointer
     page.wait_for_timeout(500)
-    zoomed = plot.evaluate("gd => gd._fullLayout.xaxis.range.slice()")
+    zoomed = map_view(page, "latent_vae")
     assert zoomed[1] - zoomed[0] < m["range"][1] - m["range"][0]
-    rng = (zoomed[0], zoomed[1], *plot.evaluate("gd => gd._fullLayout.yaxis.range.slice()"))
+    rng = tuple(zoomed)
     z = ((rng[0] + rng[1]) / 2 + 0.13 * (rng[1] - rng[0]), (rng[2] + rng[3]) / 2 - 0.11 * (rng[3] - rng[2]))
     _click_and_read(page, "vae", rng, z)
     wait_for_app_idle(page)
-    after = plot.evaluate("gd => gd._fullLayout.xaxis.range.slice()")
-    assert np.allclose(after, zoomed, atol=1e-9), (after, zoomed)
+    assert np.allclose(map_view(page, "latent_vae"), zoomed, atol=1e-9)
     page.screenshot(path=str(artifacts / "explorer-zoomed-click.png"))
+
+
+def test_drag_pans_without_a_click_and_the_legend_hides_a_class(explorer, maps):
+    page, m = explorer, maps["ae"]
+    box = page.locator(map_area("latent_ae")).bounding_box()
+    decoded = page.locator(".st-key-decoded_ae").inner_text()
+    before = map_view(page, "latent_ae")
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 60, cy + 40, steps=6)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    panned = map_view(page, "latent_ae")
+    # Dragged right and down: the view moved left and up by as much of the data, same size.
+    assert panned[0] < before[0] and panned[2] > before[2]
+    assert np.isclose(panned[1] - panned[0], before[1] - before[0])
+    page.wait_for_timeout(700)
+    assert page.locator(".st-key-decoded_ae").inner_text() == decoded, "a pan is not a click"
+    canvas = page.locator(".st-key-latent_ae canvas[data-points]")
+    shown = int(canvas.get_attribute("data-points"))
+    assert shown == len(m["codes"])
+    page.locator(".st-key-latent_ae .aeviz-latent-legend button[data-class='1']").click()
+    page.wait_for_timeout(200)
+    ones = int((load_dataset("mnist", allow_download=False).labels("test") == 1).sum())
+    assert int(canvas.get_attribute("data-points")) == shown - ones
+    page.locator(".st-key-latent_ae .aeviz-latent-legend button[data-class='1']").click()
+    page.mouse.dblclick(cx, cy)  # a double-click shows the whole map again
+    page.wait_for_timeout(300)
+    assert np.allclose(map_view(page, "latent_ae"), m["range"], atol=1e-3)
+    assert int(canvas.get_attribute("data-points")) == shown

@@ -17,7 +17,7 @@ from aeviz.data import load_dataset
 from aeviz.decoder_export import export_decoder
 from aeviz.plots import axis_range_for
 
-from conftest import CHECKPOINTS, StreamlitServer, wait_for_app_idle
+from conftest import CHECKPOINTS, StreamlitServer, map_area, wait_for_app_idle
 from test_hover_export import SHIPPED_MLP, torch_decode
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,9 @@ def test_browser_decode_equals_torch(page, demo_url):
 
 
 def plot_box(page, key):
-    box = page.locator(f".st-key-{key} .js-plotly-plot .nsewdrag").bounding_box()
+    """The plot area of map ``key``: a plotly chart's drag layer (the demo) or a latent map's area."""
+    area = page.locator(f".st-key-{key} .js-plotly-plot .nsewdrag, {map_area(key)}")
+    box = area.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 100, f"no plot area for {key}"
     return box
 
@@ -148,13 +150,13 @@ def explorer_ranges(checkpoint_copy):
 
 @pytest.mark.parametrize("slot", ["ae", "vae"])
 def test_explorer_hover_and_click(page, app_server, explorer_ranges, artifacts, slot):
-    """Both Explorer maps answer the pointer; a click on empty space pins, in the preview, the same
-    z the Explorer's click path decoded (its pick grid node), with no extra rerun."""
+    """Both Explorer maps (canvas latent maps) answer the pointer; a click on empty space pins, in
+    the preview, the same z the Explorer's click path decoded, with no extra rerun."""
     from aeviz import analysis
 
     page.goto(app_server.url)
     for key in ("latent_ae", "latent_vae"):
-        page.wait_for_selector(f".st-key-{key} .js-plotly-plot .nsewdrag", timeout=90_000)
+        page.wait_for_selector(f".st-key-{key} canvas[data-points]", timeout=90_000)
     page.wait_for_selector(f".st-key-hover_{slot} canvas", timeout=60_000)
     page.wait_for_function(f"window.aevizHover && aevizHover.info('hover_{slot}')", timeout=60_000)
     wait_for_app_idle(page, 90_000)

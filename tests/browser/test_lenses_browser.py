@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import wait_for_app_idle
+from conftest import map_area, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +47,11 @@ def test_resample_eps_gives_a_new_z_and_a_new_image(page, app_server, artifacts)
 def test_hover_on_pcas_map_decodes_in_the_browser(page, app_server, artifacts):
     """PCA's inverse projection is exported as a one-layer decoder: hovering its map draws a preview."""
     page.goto(f"{app_server.url}/lenses?lens=pca")
-    page.wait_for_selector(".st-key-lens_map_pca .js-plotly-plot .nsewdrag", timeout=120_000)
+    page.wait_for_selector(".st-key-lens_map_pca canvas[data-points]", timeout=120_000)
     page.wait_for_function("window.aevizHover && aevizHover.info('lens_hover_pca')", timeout=60_000)
     wait_for_app_idle(page, 60_000)
     before = page.evaluate("document.querySelector('.st-key-lens_hover_pca canvas').toDataURL()")
-    box = page.locator(".st-key-lens_map_pca .js-plotly-plot .nsewdrag").bounding_box()
+    box = page.locator(map_area("lens_map_pca")).bounding_box()
     x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6
     page.mouse.move(x - 30, y - 20)
     page.mouse.move(x, y, steps=5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import wait_for_app_idle
+from conftest import map_area, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def projector(browser, app_server):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_server.url)
     for slot in ("ae", "vae"):
-        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=90_000)
+        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-points]", timeout=90_000)
     wait_for_app_idle(page, 120_000)
     yield page, errors
     context.close()
@@ -30,7 +30,7 @@ def test_maps_and_decoded_image_are_projector_sized(projector):
     page, _ = projector
     for slot in ("ae", "vae"):
         assert page.locator(f".st-key-latent_{slot}").bounding_box()["width"] >= 560
-    box = page.locator(".st-key-latent_ae .js-plotly-plot .nsewdrag").bounding_box()
+    box = page.locator(map_area("latent_ae")).bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     image = page.locator(".st-key-decoded_ae img")
     image.wait_for(timeout=30_000)
@@ -41,9 +41,10 @@ def test_maps_and_decoded_image_are_projector_sized(projector):
 def test_each_overlay_draws_on_both_maps(projector, artifacts, overlay):
     page, errors = projector
     page.locator(".st-key-explorer_overlay").get_by_text(OVERLAY_LABELS[overlay], exact=True).click()
-    # The overlay is a heatmap drawn as an image layer under the points of each map.
+    # The overlay is a grid drawn under the points of each map, and a note says what its shading means.
     for slot in ("ae", "vae"):
-        page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .hm image", timeout=90_000)
+        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-grid='{overlay}']", timeout=90_000)
+        assert page.locator(f".st-key-latent_{slot} .aeviz-latent-note").inner_text().strip()
     wait_for_app_idle(page, 90_000)
     assert not page.locator("[data-testid='stException']").count()
     assert errors == []

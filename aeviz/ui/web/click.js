@@ -1,12 +1,11 @@
-// Hears clicks on one plotly chart and reports {x, y, row, seq} to Python. It relies on plotly's page
-// structure (.st-key-<key> .js-plotly-plot, gd.on, gd._ev, plotly_click's xvals/yvals under
-// layout.clickanywhere), not a public Streamlit API: tests/browser/test_explorer_browser.py covers it.
+// Hears clicks on one latent map (latent_map.js) and reports {x, y, row, seq} to Python. It relies
+// on page structure (.st-key-<key> .aeviz-latent-map and its __aevizMap), not a public Streamlit
+// API: tests/browser/test_explorer_browser.py covers it.
 //
 // Why it is built this way (a click must never go unanswered):
-// - The chart is found again on every press (a capture-phase pointerdown, before plotly's own
-//   mousedown): a chart that remounted or was re-plotted (plotly's purge drops its listeners) is
-//   hooked before its plotly_click fires, however late it appeared. A chart counts as hooked only
-//   while its current event emitter (gd._ev) carries our handler.
+// - The map is found again on every press (a capture-phase pointerdown, before the map's own):
+//   a map that remounted is hooked before its click fires, however late it appeared. A map counts
+//   as hooked only while its current element carries our handler.
 // - The sender is looked up at click time in a page-wide registry, so it is always the latest
 //   mount's setTriggerValue.
 // - Every click carries a sequence number, so two clicks are never the same event, and the panel
@@ -18,8 +17,9 @@ const RESEND_MS = 4000;
 const MAX_RESENDS = 4;
 const REG = window.__aevizClick || (window.__aevizClick = { targets: {}, installed: false, sent: 0, resent: 0, last: 0 });
 
-function chartOf(target) {
-  return document.querySelector(`.st-key-${target} .js-plotly-plot`);
+function mapOf(target) {
+  const root = document.querySelector(`.st-key-${target} .aeviz-latent-map`);
+  return root && root.__aevizMap ? root : null;
 }
 
 function answered(t, seq) {
@@ -38,15 +38,11 @@ function check(t, seq) {
   setTimeout(() => check(t, seq), RESEND_MS);
 }
 
-function onPlotlyClick(target, ev) {
+function onMapClick(target, ev) {
   const t = REG.targets[target];
   if (!t || !t.send) return;
-  const pts = (ev && ev.points) || [];
-  const pt = pts.find((p) => p.customdata !== undefined && p.customdata !== null);
-  const row = pt ? Number(Array.isArray(pt.customdata) ? pt.customdata[0] : pt.customdata) : null;
-  const x = ev.xvals && ev.xvals.length ? ev.xvals[0] : (pt ? pt.x : null);
-  const y = ev.yvals && ev.yvals.length ? ev.yvals[0] : (pt ? pt.y : null);
-  if (x === null || y === null) return;
+  const { x, y, row } = ev;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return;
   // Increasing within the page and unlike any number an earlier page of this session used.
   REG.last = Math.max(REG.last + 1, Date.now() * 1000);
   const payload = { x: x, y: y, row: row, seq: REG.last };
@@ -58,11 +54,11 @@ function onPlotlyClick(target, ev) {
 }
 
 function hook(target) {
-  const gd = chartOf(target);
-  if (!gd || typeof gd.on !== 'function' || !gd._fullLayout || !gd._ev) return false;
-  if (gd.__aevizClickEv === gd._ev) return true;
-  gd.__aevizClickEv = gd._ev;
-  gd.on('plotly_click', (ev) => onPlotlyClick(target, ev));
+  const root = mapOf(target);
+  if (!root) return false;
+  if (root.__aevizClickHooked) return true;
+  root.__aevizClickHooked = true;
+  root.__aevizMap.on('click', (ev) => onMapClick(target, ev));
   return true;
 }
 
@@ -83,7 +79,7 @@ export default function(component) {
   t.panel = data.panel;
   t.send = setTriggerValue;
   install();
-  // Hook now if the chart is there (hover shows nothing otherwise); a press hooks it at the latest.
+  // Hook now if the map is there; a press hooks it at the latest.
   const attempt = (tries) => { if (!hook(data.target) && tries > 0) setTimeout(() => attempt(tries - 1), 200); };
   attempt(50);
   // No clean-up: the sender stays valid while the element id stays, and a newer mount replaces it.

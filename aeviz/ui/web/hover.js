@@ -19,15 +19,17 @@
 // PAGE STRUCTURE THIS RELIES ON (not a public API of Streamlit or plotly; covered by
 // tests/browser/test_hover_browser.py, which fails loudly if an upgrade moves any of it):
 //   1. Streamlit adds the class `st-key-<key>` to the container of an element created with
-//      `key=<key>`: the map is found as `.st-key-<map key> .js-plotly-plot`.
+//      `key=<key>`: the map is found as `.st-key-<map key> .aeviz-latent-map` (the explorer's
+//      canvas maps, latent_map.js: its __aevizMap gives the plot area and axes as below) or
+//      `.st-key-<map key> .js-plotly-plot` (plotly charts: the lenses, the test demo).
 //   2. plotly.js (4.x, bundled by Streamlit) marks the chart's root div `.js-plotly-plot` (the
 //      "graph div", gd), draws the plot area's drag rectangle as `.nsewdrag` (its client rect is the
 //      plot area), keeps the laid-out axes on `gd._fullLayout.xaxis / .yaxis`, whose `p2l(px)` maps
 //      pixels from the plot area's left/top edge to data coordinates and `l2p` back, and wraps its
 //      layers in `.svg-container` (position: relative; the partner marker is placed in it).
 //      gd.on("plotly_click") is plotly's public event API (used when meta.report is false).
-//   3. The modebar (`.modebar`) and legend (`.legend`) may overlap the plot area: pointer events
-//      over them are ignored.
+//   3. The modebar (`.modebar`) and legends (`.legend`, `.aeviz-latent-legend`) may overlap the
+//      plot area: pointer events over them are ignored.
 // Events are taken at the document level (delegation), so a chart that remounts (a new figure
 // gives it a new element) is found again on the next pointer move without re-registering anything.
 
@@ -201,6 +203,11 @@ function showRest(inst) {
 // ---------------------------------------------------------------- the chart (page structure)
 
 function plotArea(mapKey) {
+  const map = document.querySelector(`.st-key-${mapKey} .aeviz-latent-map`);
+  if (map && map.__aevizMap && map.__aevizMap.xa) {
+    const m = map.__aevizMap;
+    return { gd: m.area.parentElement, drag: m.area, xa: m.xa, ya: m.ya, map: m, rect: m.area.getBoundingClientRect() };
+  }
   const gd = document.querySelector(`.st-key-${mapKey} .js-plotly-plot`);
   const drag = gd && gd.querySelector(".nsewdrag");
   const fl = gd && gd._fullLayout;
@@ -218,12 +225,12 @@ function touchStyle() {
     document.head.appendChild(style);
   }
   const maps = [...new Set([...REG.instances.values()].map((i) => i.mapKey).filter(Boolean))];
-  const css = maps.length ? `${maps.map((m) => `.st-key-${m} .nsewdrag`).join(", ")} { touch-action: none; }` : "";
+  const css = maps.length ? `${maps.map((m) => `.st-key-${m} .nsewdrag, .st-key-${m} .aeviz-map-area`).join(", ")} { touch-action: none; }` : "";
   if (style.textContent !== css) style.textContent = css;
 }
 
 function instanceAt(target) {
-  if (!target || !target.closest || target.closest(".modebar, .legend")) return null;
+  if (!target || !target.closest || target.closest(".modebar, .legend, .aeviz-latent-legend")) return null;
   for (const inst of REG.instances.values()) {
     if (inst.model && inst.mapKey && target.closest(`.st-key-${inst.mapKey}`)) return inst;
   }
@@ -352,7 +359,7 @@ function onTouchStart(e) {
     if (down) down.touch = false;
     return;
   }
-  const onMap = !!instanceAt(e.target) && !!e.target.closest(".nsewdrag");
+  const onMap = !!instanceAt(e.target) && !!e.target.closest(".nsewdrag, .aeviz-map-area");
   down = { x: t.clientX, y: t.clientY, touch: onMap };
   if (!onMap) return;
   // Keep the touch away from plotly's own touch handlers (pan); a tap still reaches plotly as the
@@ -415,6 +422,7 @@ function onClick(e) {
 // a page that uses that selection as its click path gets the same z pinned here.
 function hookPlotly(mapKey) {
   const area = plotArea(mapKey);
+  if (area && area.map) return hookLatentMap(mapKey, area.map);
   const gd = area && area.gd;
   if (!gd || typeof gd.on !== "function" || !gd._ev) return;
   // Hooked only while the chart's current event emitter carries our handler: a re-plot (plotly's
@@ -428,6 +436,18 @@ function hookPlotly(mapKey) {
     if (typeof pt.x !== "number" || typeof pt.y !== "number") return;
     inst.plotlyClickAt = performance.now();
     pin(inst, [pt.x, pt.y]);
+  });
+}
+
+// The same for a canvas latent map (latent_map.js): a click on a dot pins that dot's z.
+function hookLatentMap(mapKey, map) {
+  if (map.__aevizHoverHooked) return;
+  map.__aevizHoverHooked = true;
+  map.on("click", (ev) => {
+    const inst = [...REG.instances.values()].find((i) => i.mapKey === mapKey);
+    if (!inst || !inst.model || inst.meta.report !== false) return;
+    inst.plotlyClickAt = performance.now();
+    pin(inst, ev.at || [ev.x, ev.y]); // on a dot, its code: the z the click panel decodes
   });
 }
 
