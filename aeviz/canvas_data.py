@@ -74,11 +74,13 @@ def image_layer(png_data_uri: str, extent, smooth: bool = False) -> dict:
 
 
 def latent_map(codes, labels, class_names, colors, axis_range, height: int, map_id: str,
-               grid_layer: dict | None = None, note: str = "", size: float = 5.0, label: str = "",
+               grid_layer: dict | None = None, note: str = "", size: float = 5.0, alpha: float = 0.8,
+               legend: bool = True, tooltip: bool = True, label: str = "",
                xlabel: str = "z₁", ylabel: str = "z₂") -> dict:
     """What ``web/latent_map.js`` draws: the codes (n, 2) split by class (each dot keeps its row,
     so a click on it names the test image), an optional grid layer under them and its ``note``.
-    ``map_id`` names the map: the browser keeps its zoom while the id and the range stay."""
+    ``map_id`` names the map: the browser keeps its zoom while the id and the range stay.
+    ``legend`` (the classes, each a toggle) and ``tooltip`` (a dot's class and z) can be left out."""
     codes = np.asarray(codes, dtype=np.float64).reshape(-1, 2)
     labels = np.asarray(labels, dtype=int).ravel()
     rows = np.arange(len(codes))
@@ -90,8 +92,8 @@ def latent_map(codes, labels, class_names, colors, axis_range, height: int, map_
         classes.append({"name": str(name), "color": colors[c % len(colors)], "rows": rows[mask].tolist(),
                         "xs": finite_list(codes[mask, 0], 3), "ys": finite_list(codes[mask, 1], 3)})
     return {"kind": "latent", "id": map_id, "height": int(height), "range": [float(r) for r in axis_range],
-            "classes": classes, "grid": grid_layer, "note": note, "size": float(size), "label": label,
-            "xlabel": xlabel, "ylabel": ylabel}
+            "classes": classes, "grid": grid_layer, "note": note, "size": float(size), "alpha": float(alpha),
+            "legend": bool(legend), "tooltip": bool(tooltip), "label": label, "xlabel": xlabel, "ylabel": ylabel}
 
 
 def png_data_uri(gray01) -> str:

@@ -4,7 +4,6 @@ Streamlit here."""
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from . import canvas_data
 from .plots import CLASS_COLORS, OVERLAY_SCALES
@@ -31,22 +30,12 @@ def answer_density(answers: np.ndarray, axis_range, n: int = DENSITY_N) -> tuple
     return xs, ys, dens
 
 
-def _axes(fig: go.Figure, axis_range, height: int) -> None:
-    x0, x1, y0, y1 = axis_range
-    fig.update_layout(height=height, plot_bgcolor="white", showlegend=False, font={"size": 14},
-                      margin={"l": 50, "r": 10, "t": 10, "b": 45},
-                      xaxis={"range": [x0, x1], "title": "z₁", "zeroline": True},
-                      yaxis={"range": [y0, y1], "title": "z₂", "zeroline": True})
-
-
-def student_map(codes: np.ndarray, axis_range, height: int = 560) -> go.Figure:
-    """The test codes in grey, clickable anywhere (``clickanywhere``: exact data coordinates, the
-    explorer's click listener reads them). Deterministic, so the chart stays mounted."""
-    fig = go.Figure(go.Scattergl(x=codes[:, 0], y=codes[:, 1], mode="markers", customdata=np.arange(len(codes)),
-                                 hoverinfo="none", marker={"size": 4, "color": "#9a9a9a", "opacity": 0.6}))
-    _axes(fig, axis_range, height)
-    fig.update_layout(clickmode="event", clickanywhere=True, hovermode="closest", dragmode="pan")
-    return fig
+def student_map(codes: np.ndarray, axis_range, map_id: str, height: int = 560) -> dict:
+    """The test codes in grey, no legend and no tooltip (nothing says a dot's class), clickable
+    anywhere at exact data coordinates: a latent map (``aeviz/ui/web/latent_map.js``) that the
+    explorer's click listener reads."""
+    return canvas_data.latent_map(codes, np.zeros(len(codes), dtype=int), [""], ["#9a9a9a"], axis_range, height,
+                                  map_id, size=4, alpha=0.6, legend=False, tooltip=False)
 
 
 def projector_map(codes: np.ndarray, labels: np.ndarray, axis_range, answers: np.ndarray,

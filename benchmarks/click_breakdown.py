@@ -5,8 +5,8 @@ timestamps hooked into the page (``performance.now()``, relative to the click's 
 the page's navigation start):
 
 - first visit: the websocket opened, its first and last message of the page's run, the plotly
-  bundle's download, and each map drawn;
-- each click (N per map, seeded spots): plotly's ``plotly_click``; the rerun message sent over the
+  bundle's download if the page asked for it, and each map drawn;
+- each click (N per map, seeded spots): the map's own click (latent_map.js); the rerun message sent over the
   websocket (Streamlit flushes a component's trigger in a ``setTimeout(0)``, after the frame the
   click causes); the first message back; the new decoded image in the DOM and painted; and the
   frame in which the hover preview beside the map shows the clicked z, decoded in the browser.
@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, plot_area, start_server, stop_server  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, map_drawn, plot_area, start_server, stop_server  # noqa: E402
 
-# Runs before the page's own scripts: wraps WebSocket to time its messages, listens to every
-# plotly chart's click, and notes when each map's plot area exists.
+# Runs before the page's own scripts: wraps WebSocket to time its messages, listens to each
+# latent map's click, and notes when each map is drawn.
 HOOKS = """() => {
   const t = window.__aevizPhases = {visit: {}, click: []};
   const once = (k) => { if (!(k in t.visit)) t.visit[k] = performance.now(); };
@@ -47,12 +47,12 @@ HOOKS = """() => {
   window.WebSocket.prototype = Native.prototype;
   new MutationObserver(() => {
     for (const slot of ['ae', 'vae']) {
-      if (document.querySelector(`.st-key-latent_${slot} .js-plotly-plot .nsewdrag`)) once(`map_${slot}_drawn`);
+      if (document.querySelector(`.st-key-latent_${slot} canvas[data-points]`)) once(`map_${slot}_drawn`);
     }
-    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-      if (gd.on && !gd.__aevizPhaseHook) {
-        gd.__aevizPhaseHook = true;
-        gd.on('plotly_click', () => t.click.push(['plotly_click', performance.now()]));
+    for (const root of document.querySelectorAll('.aeviz-latent-map')) {
+      if (root.__aevizMap && !root.__aevizPhaseHook) {
+        root.__aevizPhaseHook = true;
+        root.__aevizMap.on('click', () => t.click.push(['map_click', performance.now()]));
       }
     }
   }).observe(document, {subtree: true, childList: true});
@@ -92,7 +92,7 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     log = tempfile.NamedTemporaryFile("w", prefix="click-breakdown-", suffix=".log", delete=False)
     proc, url = start_server(log, warm=True)
-    phases: dict[str, list[float]] = {"plotly_click": [], "preview_pinned": [], "sent": [], "first_reply": [],
+    phases: dict[str, list[float]] = {"map_click": [], "preview_pinned": [], "sent": [], "first_reply": [],
                                       "image_painted": []}
     try:
         with sync_playwright() as p:
@@ -101,7 +101,7 @@ def main() -> None:
             page.add_init_script(f"({HOOKS})()")
             page.goto(url)
             for slot in ("ae", "vae"):
-                page.wait_for_selector(plot_area(slot), timeout=120_000)
+                page.wait_for_selector(map_drawn(slot), timeout=120_000)
             visit = page.evaluate("""() => {
                 const v = window.__aevizPhases.visit;
                 const plotly = performance.getEntriesByType('resource').find((e) => e.name.includes('PlotlyChart'));
@@ -125,7 +125,7 @@ def main() -> None:
                     first = {}
                     for name, at in r["events"]:
                         first.setdefault(name, at - r["t0"])
-                    phases["plotly_click"].append(first.get("plotly_click"))
+                    phases["map_click"].append(first.get("map_click"))
                     phases["preview_pinned"].append(r["preview"] - r["t0"])
                     phases["sent"].append(first.get("send"))
                     phases["first_reply"].append(first.get("recv"))

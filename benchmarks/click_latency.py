@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, start_server, stop_server  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, map_drawn, plot_area, start_server, stop_server  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -53,7 +53,7 @@ def main() -> None:
             t = time.time()
             page.goto(url)
             for slot in times:
-                page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=120_000)
+                page.wait_for_selector(map_drawn(slot), timeout=120_000)
             first_visit = time.time() - t
             print(f"server ready{' and warm' if args.warm else ''} {ready_s:.1f} s after start; first visit: "
                   f"both maps on screen {first_visit:.2f} s after the page was opened")
@@ -61,7 +61,7 @@ def main() -> None:
             page.wait_for_timeout(1500)
             for i in range(args.clicks):
                 for slot in times:
-                    box = page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+                    box = page.locator(plot_area(slot)).bounding_box()
                     # Seeded spots in the inner 80 % of the plot area: empty space and data points alike.
                     fx, fy = rng.uniform(0.1, 0.9, 2)
                     page.evaluate(PROBE_JS, slot)

@@ -149,6 +149,11 @@ PROBE_JS = """
 """
 
 
+def map_drawn(slot: str) -> str:
+    """CSS selector that matches once explorer map `slot` is drawn (latent_map.js sets data-points)."""
+    return f".st-key-latent_{slot} canvas[data-points]"
+
+
 def plot_area(slot: str) -> str:
     """CSS selector of explorer map `slot`'s plot area (latent_map.js: its client rect is the plot area)."""
     return f".st-key-latent_{slot} .aeviz-map-area"

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, map_drawn, plot_area, start_server, stop_server  # noqa: E402
 MAPS = ("ae", "vae")
 
 
@@ -46,7 +46,7 @@ async def load_once(browser, url: str, hover: bool) -> tuple[float, float | None
     t0 = time.perf_counter()
     await page.goto(url if hover else f"{url}/?hover=0")
     for slot in MAPS:
-        await page.wait_for_selector(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag", timeout=120_000)
+        await page.wait_for_selector(map_drawn(slot), timeout=120_000)
     await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
     maps = time.perf_counter() - t0
     ready = None
@@ -73,7 +73,7 @@ async def sweep(page, cdp, slot: str, seconds: float, rate_hz: float) -> dict:
     """Move the pointer along a Lissajous path over one map for ``seconds``, one event every
     1/rate_hz s like a real mouse (sent without waiting for Chromium's acknowledgement, which comes
     only at the next frame); the component's per-frame records for that time."""
-    box = await page.locator(f".st-key-latent_{slot} .js-plotly-plot .nsewdrag").bounding_box()
+    box = await page.locator(plot_area(slot)).bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     ax, ay = 0.42 * box["width"], 0.42 * box["height"]
     await page.mouse.move(cx, cy)

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from aeviz.classroom import Student
 
+from conftest import latent_maps
+
 TIMEOUT = 90
 TEACHER = "from aeviz.ui.pages import class_teacher\nclass_teacher.page()\n"
 STUDENT = "from aeviz.ui.pages import class_student\nclass_student.page()\n"
@@ -54,7 +56,7 @@ def test_teacher_starts_asks_and_sees_an_answer_student_sees_no_control(env):
     student.button[0].click().run()
     assert not student.exception
     assert any("7" in m.value for m in student.markdown)  # the question
-    assert student.get("plotly_chart")
+    assert latent_maps(student)  # the map to click on
     assert not {k for k in (b.key for b in student.button) if k and k.startswith("class_")} - {"class_leave"}
     assert not student.get("download_button") and "Lan" not in _html(student)
 

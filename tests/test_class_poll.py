@@ -62,5 +62,8 @@ def test_density_peaks_where_answers_crowd():
 
 
 def test_student_map_has_no_class_colours_and_clicks_anywhere():
-    fig = class_plots.student_map(np.zeros((10, 2)), (-1, 1, -1, 1))
-    assert fig.layout.clickanywhere is True and len(fig.data) == 1 and fig.layout.showlegend is False
+    m = class_plots.student_map(np.zeros((10, 2)), (-1, 1, -1, 1), map_id="ckpt|1")
+    # One grey layer, no legend, no tooltip: nothing on the student's map says a dot's class.
+    assert len(m["classes"]) == 1 and m["classes"][0]["color"] == "#9a9a9a" and m["classes"][0]["name"] == ""
+    assert m["legend"] is False and m["tooltip"] is False
+    assert m["classes"][0]["rows"] == list(range(10))  # a click on a dot names its test image

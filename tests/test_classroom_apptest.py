@@ -55,11 +55,24 @@ def chart_texts(spec: str) -> list[str]:
     return out
 
 
+def canvas_texts(data: dict) -> list[str]:
+    """What a canvas plot or latent map shows as text: titles, legends, class names, notes, labels."""
+    out = [str(data.get(k)) for k in ("title", "legend", "note", "label", "xlabel", "ylabel") if data.get(k)]
+    out += [str(c["name"]) for c in data.get("classes", [])]
+    out += [str(name) for name, _ in data.get("keys", [])]
+    for panel in data.get("panels", []):
+        out += [str(panel.get("title", ""))] + [str(s.get("name", "")) for s in panel.get("series", [])]
+    return out
+
+
 def shown_texts(at: AppTest) -> list[str]:
     """Every string the page shows: text elements, widget labels, help, options, links, chart text."""
     out = []
     for el in at.get("plotly_chart"):
         out += chart_texts(el.proto.spec)
+    for el in at.get("bidi_component"):
+        if el.proto.component_name in ("aeviz_latent_map", "aeviz_canvas_plot"):
+            out += canvas_texts(json.loads(el.proto.json))
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
                  "text", "latex"):
         out += [e.value for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]

@@ -21,11 +21,9 @@ def _map_data(tag: str, height: int, xlabel: str, ylabel: str, small: bool, lang
     codes: a checkpoint name, or "pca"."""
     d = ld.pca_codes() if tag == "pca" else ld.codes(tag, ld.mtime(tag))
     sub = test_subset(ld.DATASET, lang)
-    out = canvas_data.latent_map(d["xy"], sub["labels"], sub["class_names"], plots.CLASS_COLORS, d["axis_range"],
-                                 height=height, map_id=f"{tag}|{ld.mtime(tag) if tag != 'pca' else 0}",
-                                 size=3 if small else 5, xlabel=xlabel, ylabel=ylabel)
-    out["legend"] = not small
-    return out
+    return canvas_data.latent_map(d["xy"], sub["labels"], sub["class_names"], plots.CLASS_COLORS, d["axis_range"],
+                                  height=height, map_id=f"{tag}|{ld.mtime(tag) if tag != 'pca' else 0}",
+                                  size=3 if small else 5, legend=not small, xlabel=xlabel, ylabel=ylabel)
 
 
 PRESENT_SCALE = 1.5  # maps this much taller in presentation mode, for a projector

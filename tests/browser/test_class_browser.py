@@ -2,8 +2,8 @@
 Each student joins by the link, clicks on the map, and the teacher's page shows the answer within
 2 s with no reload; a student's page shows no teacher control.
 
-Relies on page structure Streamlit and plotly do not document (streamlit-notes §5): the
-``.st-key-<key>`` class on keyed elements, ``.js-plotly-plot .nsewdrag`` as the students' plot area,
+Relies on page structure Streamlit does not document (streamlit-notes §5): the
+``.st-key-<key>`` class on keyed elements, latent_map.js's ``.aeviz-map-area`` as the students' plot area,
 and the projector's canvas saying what it drew (``data-layers``)."""
 from __future__ import annotations
 
@@ -73,13 +73,13 @@ def test_three_students_answer_and_the_projector_shows_them(browser, class_serve
             pg.goto(f"{class_server.url}/join?code={code}&lang=en")
             pg.locator(".st-key-join_nick input").fill(f"student{i}")
             pg.get_by_role("button", name="Join").click()
-            pg.wait_for_selector(".st-key-class_map .js-plotly-plot .nsewdrag", timeout=90_000)
+            pg.wait_for_selector(".st-key-class_map canvas[data-points]", timeout=90_000)
             wait_for_app_idle(pg, 60_000)
             pg.wait_for_timeout(500)  # let the click listener hook the chart
             for key in TEACHER_CONTROLS:
                 assert pg.locator(f".st-key-{key}").count() == 0, key
             assert "Teacher key" not in pg.locator("[data-testid='stMain']").inner_text()
-            box = pg.locator(".st-key-class_map .js-plotly-plot .nsewdrag").bounding_box()
+            box = pg.locator(".st-key-class_map .aeviz-map-area").bounding_box()
             t0 = time.monotonic()
             pg.mouse.click(box["x"] + box["width"] * (0.3 + 0.2 * i), box["y"] + box["height"] * (0.35 + 0.1 * i))
             teacher.wait_for_function(

@@ -3,7 +3,7 @@
 map (the explorer's click listener, ``aeviz/ui/web/click.js``) or a choice between images. The
 answer can be changed until the teacher closes the question. No teacher control here.
 
-The map is drawn in the page body from a cached figure, so a click does not remount it; a small
+The map (a latent map, ``aeviz/ui/web/latent_map.js``) is drawn in the page body from cached data, so a click does not remount it; a small
 fragment polls the store every 2 s and reruns the page only when the question or its status
 changes."""
 from __future__ import annotations
@@ -19,6 +19,7 @@ from aeviz.ui import explorer_data as data
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.explorer_panes import WEB
 from aeviz.ui.lang import t
+from aeviz.ui.latent_map import latent_map
 
 ME, SEEN, MSG = "class_me", "class_seen", "class_msg"
 _listener = st.components.v2.component("aeviz_class_click", js=(WEB / "click.js").read_text())
@@ -26,9 +27,9 @@ _mark = st.components.v2.component("aeviz_class_mark", js=(WEB / "mark.js").read
 
 
 @st.cache_resource(show_spinner=False)
-def _figure(path: str, mtime: float):
+def _map(path: str, mtime: float) -> dict:
     d = data.map_data(path, mtime, cd.DATASET)
-    return class_plots.student_map(d["codes"], d["axis_range"])
+    return class_plots.student_map(d["codes"], d["axis_range"], map_id=f"{path}|{mtime}")
 
 
 def _join() -> None:
@@ -143,9 +144,7 @@ def page() -> None:
         _choices(me, q, ps)
         return
     pane = ps[q["slot"]]
-    st.plotly_chart(_figure(pane.path, pane.mtime), key="class_map",
-                    config={"displaylogo": False, "scrollZoom": True,
-                            "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}, theme=None)
+    latent_map(_map(pane.path, pane.mtime), key="class_map")
     if q["status"] == "open":
         _answer_panel(me, q, pane)
     else:

@@ -7,8 +7,8 @@
 // made every later click's re-render slower. This draws a few thousand dots in a millisecond or two.
 //
 // data: {kind: "latent", id, height, range: [x0, x1, y0, y1], xlabel, ylabel, size,
-//        classes: [{name, color, xs, ys, rows}], grid: a plot_draw.js grid layer or null, note,
-//        legend: false to leave the class legend out (small multiples)}
+//        alpha, classes: [{name, color, xs, ys, rows}], grid: a plot_draw.js grid layer or null,
+//        note, legend and tooltip: false to leave the class legend / the dot's tooltip out}
 //
 // Other scripts reach a map through ``root.__aevizMap`` (root: `.st-key-<key> .aeviz-latent-map`):
 //   area          the element over the plot area (its client rect is the plot area)
@@ -56,7 +56,7 @@ function draw(st) {
   if (d.grid) drawGrid(ctx, d.grid, px, py);
   const r = (d.size || 5) / 2;
   let drawn = 0;
-  ctx.globalAlpha = 0.8;
+  ctx.globalAlpha = d.alpha || 0.8;
   d.classes.forEach((c, k) => {
     if (st.hidden.has(k)) return;
     // One path per class: a fill per dot would cost ~10x more with thousands of dots.
@@ -149,7 +149,7 @@ function listen(st) {
   area.addEventListener('pointermove', (e) => {
     const down = st.down;
     if (!down) {
-      if (e.pointerType !== 'touch') tooltip(st, e);
+      if (e.pointerType !== 'touch' && st.data.tooltip !== false) tooltip(st, e);
       return;
     }
     if (Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) down.moved = true;
