@@ -151,7 +151,9 @@ def test_drag_pans_without_a_click_and_the_legend_hides_a_class(explorer, maps):
     ones = int((load_dataset("mnist", allow_download=False).labels("test") == 1).sum())
     assert int(canvas.get_attribute("data-points")) == shown - ones
     page.locator(".st-key-latent_ae .aeviz-latent-legend button[data-class='1']").click()
+    sent = page.evaluate("window.__aevizClick.sent")
     page.mouse.dblclick(cx, cy)  # a double-click shows the whole map again
     page.wait_for_timeout(300)
     assert np.allclose(map_view(page, "latent_ae"), m["range"], atol=1e-3)
+    assert page.evaluate("window.__aevizClick.sent") == sent + 1, "a double-click decodes once, as one click"
     assert int(canvas.get_attribute("data-points")) == shown

@@ -23,6 +23,7 @@
 const LATENT_MARGIN = { l: 50, r: 10, t: 8, b: 45 };
 const CLICK_SLOP_PX = 4; // a press and release further apart than this is a pan, not a click
 const HIT_PX = 6; // a click or hover this close to a dot's centre is on that dot
+const DOUBLE_MS = 350; // a second press this soon at the same spot is a double-click (reset), not a click
 
 function visibleNearest(st, px, py) {
   // The dot nearest the pixel (px, py) of the plot area, within HIT_PX; null if none.
@@ -170,6 +171,12 @@ function listen(st) {
       return;
     }
     if (e.type !== 'pointerup') return;
+    const last = st.lastClick;
+    st.lastClick = { t: e.timeStamp, x: e.clientX, y: e.clientY };
+    if (last && e.timeStamp - last.t < DOUBLE_MS && Math.hypot(e.clientX - last.x, e.clientY - last.y) <= CLICK_SLOP_PX) {
+      st.lastClick = null;
+      return; // the second half of a double-click resets the view (dblclick); it asks for no decode
+    }
     const rect = area.getBoundingClientRect();
     const px = e.clientX - rect.left, py = e.clientY - rect.top;
     const hit = visibleNearest(st, px, py);
