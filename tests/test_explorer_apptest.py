@@ -2,6 +2,7 @@
 
 Relies on (streamlit-notes §5): AppTest reruns the whole script, fragments included; a click is
 simulated by writing what the map's click listener leaves in ``session_state["explorer_click_<slot>"]``."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -46,9 +47,15 @@ def test_explorer_is_the_landing_page_and_shows_both_maps(app):
 def test_the_measures_of_both_maps_have_a_meaning_and_a_definition(app):
     at = app.run()
     assert not at.exception
-    names = [m for m in at.markdown if m.value in ("Empty area", "Jumps", "Decoder stretch")]
-    assert len(names) == 3 and all(m.proto.help for m in names)  # the "?" with the exact definition
-    assert any("where no test image was encoded" in c.value for c in at.caption)  # the one-line meaning
+    table = _html(at, 'class="aeviz-measures"')
+    assert len(table) == 1, "one table for the measures"
+    rows = re.findall(r"<tr><td[^>]*><details><summary[^>]*>([^<]+)<span[^>]*>\?</span></summary>"
+                      r'<div class="aeviz-definition"[^>]*>([^<]+)</div>', table[0])
+    names = {name: definition for name, definition in rows}
+    assert {"Empty area", "Jumps", "Decoder stretch"} <= set(names)  # behind each "?", the exact definition
+    assert "64×64 grid" in names["Empty area"]
+    assert "where no test image was encoded" in table[0]  # the one-line meaning
+    assert len(re.findall(r'class="aeviz-value"', table[0])) == 2 * len(rows)  # both maps' values
     truth = [m.value for m in at.markdown if "central region" in m.value]
     assert truth, "the comparison of the two maps is missing"
     assert "%" in truth[0]  # written from the measured values
@@ -72,7 +79,7 @@ def test_the_page_speaks_vietnamese(app):
     at.run()
     assert not at.exception
     assert at.title[0].value.startswith("Khám phá không gian tiềm ẩn")
-    assert any("Vùng trống" == m.value for m in at.markdown)
+    assert "Vùng trống" in _html(at, 'class="aeviz-measures"')[0]
     assert any("vùng trung tâm" in m.value for m in at.markdown)
 
 

@@ -2,6 +2,8 @@
 behind "?", its definition; then what they say, in sentences written from those numbers."""
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
 from aeviz import measures
@@ -45,31 +47,53 @@ def _value(m: measures.MapMeasures, field: str, fmt: str) -> str:
     return "—" if v is None else fmt.format(v)
 
 
+# The table is one HTML element, not a grid of 28 (a row of st.columns per measure): every element
+# on the page is re-rendered by the browser at each click's rerun, and this grid was 40 % of them.
+# Each definition sits behind a "?" as a native <details>: it opens by a click, a tap or the keyboard.
+_TD = "padding:6px 8px;vertical-align:top;border-bottom:1px solid #f0f0f0"
+_STYLE = {"value": f"{_TD};font:600 1.35rem monospace;white-space:nowrap",
+          "meaning": f"{_TD};color:#6b6f7b;font-size:0.9rem", "": _TD}
+_Q = ("display:inline-block;margin-left:6px;width:1.15em;height:1.15em;line-height:1.1em;text-align:center;"
+      "border:1px solid #999;border-radius:50%;font-size:0.75em;color:#555")
+
+
+def measures_table(rows: list[tuple[str, str, list[str], str]], heads: list[str]) -> str:
+    """The HTML of a measures table: ``rows`` of (name, definition, values, meaning) under ``heads``."""
+    def cell(text: str, kind: str = "") -> str:
+        return f'<td class="aeviz-{kind or "name"}" style="{_STYLE[kind]}">{text}</td>'
+
+    body = "".join(
+        "<tr>" + cell(f'<details><summary style="cursor:pointer;list-style:none">{escape(name)}'
+                      f'<span style="{_Q}">?</span></summary><div class="aeviz-definition" style="margin-top:4px;'
+                      f'font-size:0.85rem;color:#333;max-width:32em">{escape(definition)}</div></details>')
+        + "".join(cell(escape(v), "value") for v in values) + cell(escape(meaning), "meaning") + "</tr>"
+        for name, definition, values, meaning in rows)
+    head = "".join(f'<th style="text-align:left;font-weight:600;padding:4px 8px;border-bottom:1px solid #ddd">'
+                   f"{escape(h)}</th>" for h in heads)
+    return (f'<table class="aeviz-measures" style="border-collapse:collapse;width:100%;font-size:1rem">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 def measures_section(panes: dict[str, Pane | None], dataset: str) -> None:
     shown = {s: p for s, p in panes.items() if p is not None}
     if not shown:
         return
     found = _measured(shown, dataset)
     slots = [s for s in ("ae", "vae") if s in found]
+    rows = []
+    for key, field, fmt in ROWS:
+        if key == "sampled":
+            kinds = dict.fromkeys(found[s].sampled_from for s in slots)  # "prior", "fitted", in order
+            meaning = " ".join(t(f"measures.sampled.meaning_{k}") for k in kinds)
+        else:
+            meaning = t(f"measures.{key}.meaning")
+        rows.append((t(f"measures.{key}.name"), t(f"measures.{key}.help"),
+                     [_value(found[s], field, fmt) for s in slots], meaning))
+    heads = ([t("explorer.measure")] + [short_name(shown[s], shown.get("vae" if s == "ae" else "ae")) for s in slots]
+             + [t("explorer.meaning")])
     with st.container(key="explorer_measures"):
         st.subheader(t("explorer.measures_title"))
-        head = st.columns([2.2, 1, 1, 4])
-        head[0].markdown(f"**{t('explorer.measure')}**")
-        for col, slot in zip(head[1:3], slots):
-            col.markdown(f"**{short_name(shown[slot], shown.get('vae' if slot == 'ae' else 'ae'))}**")
-        head[3].markdown(f"**{t('explorer.meaning')}**")
-        for key, field, fmt in ROWS:
-            row = st.columns([2.2, 1, 1, 4])
-            row[0].markdown(t(f"measures.{key}.name"), help=t(f"measures.{key}.help"))
-            for col, slot in zip(row[1:3], slots):
-                col.markdown(f'<span style="font:600 1.35rem monospace">{_value(found[slot], field, fmt)}</span>',
-                             unsafe_allow_html=True)
-            if key == "sampled":
-                kinds = dict.fromkeys(found[s].sampled_from for s in slots)  # "prior", "fitted", in order
-                meaning = " ".join(t(f"measures.sampled.meaning_{k}") for k in kinds)
-            else:
-                meaning = t(f"measures.{key}.meaning")
-            row[3].caption(meaning)
+        st.html(measures_table(rows, heads))
     if len(slots) == 2:
         _what_they_show(shown["ae"], found["ae"], shown["vae"], found["vae"], dataset)
 
