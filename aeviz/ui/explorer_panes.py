@@ -75,7 +75,11 @@ def map_chart(slot: str, pane: Pane, dataset: str, overlay: str) -> None:
 def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
     with st.container(key=f"decoded_{slot}"):
         if click is None:
-            st.html(f'<div style="font-size:1.05rem;color:#555;padding:8px 0">{t("explorer.click_prompt")}</div>')
+            # The answer's layout, an empty square where the image will be: the first click then
+            # changes contents only, so the browser does not lay the page out again.
+            st.html(f'<div style="font-size:0.95rem;color:#555;margin-bottom:4px">{t("explorer.click_prompt")}</div>'
+                    f'<div style="width:{DECODED_PX}px;height:{DECODED_PX}px;border:2px dashed #bbbbbb;'
+                    f'border-radius:4px;box-sizing:border-box"></div>')
             return
         image = data.decode_one(pane.path, click["z"])
         z = click["z"]
@@ -122,11 +126,13 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
     click = st.session_state.get(click_key(slot))
     _decoded_panel(slot, pane, click)
     explorer_url.map_export(slot, pane, dataset, overlay)
-    if click is None:
-        return
+    # The ring at the click, there before any click too (with no position), so that the first
+    # click updates an element rather than mounting one.
     _mark(key=f"explorer_mark_self_{slot}", data={
         "target": f"latent_{slot}", "name": "click", "css": "aeviz-click", "color": "#111111",
-        "x": click["z"][0], "y": click["z"][1], "label": "", "figure": f"{pane.path}|{overlay}"})
+        "x": None if click is None else click["z"][0], "y": None if click is None else click["z"][1], "label": ""})
+    if click is None:
+        return
     other_slot = "vae" if slot == "ae" else "ae"
     other = panes.get(other_slot)
     if click["row"] is not None:

@@ -1,5 +1,5 @@
 // Draws a named ring on a latent map (latent_map.js) at data coordinates; the map keeps it in
-// place through zoom and pan. Same page-structure caveat as click.js.
+// place through zoom and pan (no position: no ring). Same page-structure caveat as click.js.
 export default function(component) {
   const { data } = component;
   const sel = `.st-key-${data.target} .aeviz-latent-map`;
@@ -10,7 +10,7 @@ export default function(component) {
       if (tries > 0) setTimeout(() => apply(tries - 1), 100);
       return;
     }
-    root.__aevizMap.setMark(data.name, mark);
+    root.__aevizMap.setMark(data.name, Number.isFinite(mark.x) && Number.isFinite(mark.y) ? mark : null);
   };
   apply(100);
   // Unmounted when its fragment no longer draws it: the ring goes with it.
