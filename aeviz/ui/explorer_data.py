@@ -1,5 +1,5 @@
 """The explorer's cached data: which checkpoints form the panes, the encoded test images, the
-figures (built once per process, see streamlit-notes §2), and the metrics. Arrays come from
+maps' data (built once per process, see streamlit-notes §2), and the metrics. Arrays come from
 ``aeviz.analysis``; nothing here draws."""
 from __future__ import annotations
 

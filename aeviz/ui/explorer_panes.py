@@ -7,7 +7,7 @@ listener component beside the map hears the map's clicks (exact data coordinates
 on empty space) and sends them to Python, which reruns only the fragment that shows the decoded
 image. Zoom and pan survive because the map is never redrawn from Python.
 
-A click on a data point (plotly reports it with its ``customdata`` row) also shows that test image
+A click on a data point (the map reports its row) also shows that test image
 with both reconstructions, and a ring marks the same image in the other map."""
 from __future__ import annotations
 
@@ -118,9 +118,9 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
 @st.fragment
 def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, overlay: str) -> None:
     """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
-    # `figure` changes with the chart (another checkpoint, an overlay): the listener hooks the new one.
+    # `map` changes with the map (another checkpoint, an overlay): the listener looks for it again.
     _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
-                                                      "figure": f"{pane.path}|{overlay}"},
+                                                      "map": f"{pane.path}|{overlay}"},
               on_click_change=lambda: _remember(slot, pane, dataset))
     explorer_url.bind_click(slot, len(data.test_subset(dataset)["labels"]))  # the click in the URL
     click = st.session_state.get(click_key(slot))

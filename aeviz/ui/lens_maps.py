@@ -71,7 +71,7 @@ def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", 
 
 @st.fragment
 def _click_panel(slot: str, tag: str, model) -> None:
-    _listener(key=f"lens_listener_{slot}", data={"target": f"lens_map_{slot}", "figure": tag},
+    _listener(key=f"lens_listener_{slot}", data={"target": f"lens_map_{slot}", "map": tag},
               on_click_change=lambda: _remember(slot, tag))
     click = st.session_state.get(f"lens_click_{slot}")
     with st.container(key=f"lens_decoded_{slot}"):
@@ -90,7 +90,7 @@ def _click_panel(slot: str, tag: str, model) -> None:
                 f'z = ({z[0]:.2f}, {z[1]:.2f})</div><div style="font-size:0.9rem;color:#555">{where}</div></div></div>')
     _mark(key=f"lens_mark_{slot}", data={"target": f"lens_map_{slot}", "name": "click", "css": "aeviz-click",
                                           "color": "#111111", "x": click["z"][0], "y": click["z"][1], "label": "",
-                                          "figure": tag})
+                                          "map": tag})
 
 
 def image_row(images: np.ndarray, captions: list[str] | None = None, size: int = 72) -> None:

@@ -75,12 +75,12 @@ def _watch(code: str, seen) -> None:
 
 @st.fragment
 def _answer_panel(me: Student, q: dict, pane: Pane) -> None:
-    _listener(key="class_listener", data={"target": "class_map", "figure": pane.path},
+    _listener(key="class_listener", data={"target": "class_map", "map": pane.path},
               on_click_change=lambda: _send(me, q, pane))
     mine = _say_mine(me, q)
     if mine is not None and "z" in mine:  # a ring where this student answered
         _mark(key="class_mark", data={"target": "class_map", "name": "mine", "css": "aeviz-mine", "color": "#d62728",
-                                      "x": mine["z"][0], "y": mine["z"][1], "label": "", "figure": pane.path})
+                                      "x": mine["z"][0], "y": mine["z"][1], "label": "", "map": pane.path})
 
 
 def _say_mine(me: Student, q: dict) -> dict | None:
