@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import StreamlitServer, wait_for_app_idle
+from conftest import StreamlitServer, map_area, map_view, wait_for_app_idle
 from test_hover_browser import DEMO, axis_range, canvas_png, open_demo, pixel_for, plot_box
 
 pytestmark = pytest.mark.browser
@@ -129,6 +129,29 @@ def test_mouse_click_moves_the_partner_preview_too(page, demo_url):
     page.mouse.move(5, 5)
     page.wait_for_timeout(100)
     assert page.evaluate("aevizHover.info('hover_vae').z") == ae["pinned"]
+
+
+def test_a_tap_on_an_explorer_map_decodes_once_and_keeps_the_view(tablet, app_server, artifacts):
+    """The explorer's canvas maps on a tablet: a tap is one click (decoded by the server, pinned in
+    the preview), and neither pans nor zooms the map."""
+    page = tablet
+    page.goto(app_server.url)
+    page.wait_for_selector(".st-key-latent_ae canvas[data-points]", timeout=90_000)
+    page.wait_for_function("window.aevizHover && aevizHover.info('hover_ae')", timeout=60_000)
+    wait_for_app_idle(page, 90_000)
+    area = page.locator(map_area("latent_ae"))
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    view = map_view(page, "latent_ae")
+    before = page.locator(".st-key-decoded_ae").inner_text()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    page.wait_for_function("(b) => { const el = document.querySelector('.st-key-decoded_ae');"
+                           " return el.innerText !== b && el.querySelector('img'); }", arg=before, timeout=30_000)
+    assert page.evaluate("window.__aevizClick.sent") == 1
+    printed = [float(v) for v in page.locator(".st-key-decoded_ae").inner_text().split("z = (")[1].split(")")[0].split(",")]
+    assert np.allclose(page.evaluate("aevizHover.info('hover_ae').pinned"), printed, atol=0.0051)
+    assert map_view(page, "latent_ae") == view
+    page.screenshot(path=str(artifacts / "tablet-explorer-tap.png"))
 
 
 @pytest.mark.parametrize("path", ["", "studio", "lesson", "about"])
