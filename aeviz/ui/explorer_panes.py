@@ -32,6 +32,12 @@ _listener = st.components.v2.component("aeviz_explorer_click", js=(WEB / "click.
 _mark = st.components.v2.component("aeviz_explorer_mark", js=(WEB / "mark.js").read_text())
 
 
+def export_clicks() -> dict:
+    """slot -> the map's last click, as the map exports draw it: updated by each click's fragment
+    run, read by the export buttons (outside the fragment) when pressed."""
+    return st.session_state.setdefault("explorer_export_clicks", {})
+
+
 def click_key(slot: str) -> str:
     """Session state of a map's last click: {'z': (z1, z2), 'row': test image or None}. AppTest
     sets it directly to simulate a click."""
@@ -124,8 +130,8 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
               on_click_change=lambda: _remember(slot, pane, dataset))
     explorer_url.bind_click(slot, len(data.test_subset(dataset)["labels"]))  # the click in the URL
     click = st.session_state.get(click_key(slot))
+    export_clicks()[slot] = click
     _decoded_panel(slot, pane, click)
-    explorer_url.map_export(slot, pane, dataset, overlay)
     # The ring at the click, there before any click too (with no position), so that the first
     # click updates an element rather than mounting one.
     _mark(key=f"explorer_mark_self_{slot}", data={

@@ -93,19 +93,25 @@ def map_height() -> int:
 
 # ---------------------------------------------------------------- export buttons
 
-def map_export(slot: str, pane, dataset: str, overlay: str) -> None:
-    """The map as PNG (2x) with what it shows: the overlay, the click, the other map's chosen image."""
+def map_export(slot: str, pane, dataset: str, overlay: str, clicks: dict) -> None:
+    """The map as PNG (2x) with what it shows: the overlay, the click, the other map's chosen image.
+    ``clicks`` (slot -> click, kept current by each click's fragment) is read when the button is
+    pressed, so the button can stay out of the click fragment: an element there is one more for the
+    browser to re-render at every click."""
     d, sub = data.map_data(pane.path, pane.mtime, dataset), data.test_subset(dataset)
     bg = data.overlay_background(pane.path, pane.mtime, dataset, overlay)
-    markers = []
-    click = st.session_state.get(f"explorer_click_{slot}")
-    if click:
-        markers.append({"z": click["z"], "label": f"z = ({click['z'][0]:.2f}, {click['z'][1]:.2f})",
-                        "color": "#111111"})
-    other = st.session_state.get(f"explorer_click_{'vae' if slot == 'ae' else 'ae'}")
-    if other and other.get("row") is not None and 0 <= other["row"] < len(d["codes"]):
-        markers.append({"z": d["codes"][other["row"]], "label": f"#{other['row']}", "color": "#d62728"})
-    overlays = export.MapOverlays(background=None if bg is None else bg["z"], markers=markers)
+
+    def overlays() -> export.MapOverlays:
+        markers = []
+        click = clicks.get(slot)
+        if click:
+            markers.append({"z": click["z"], "label": f"z = ({click['z'][0]:.2f}, {click['z'][1]:.2f})",
+                            "color": "#111111"})
+        other = clicks.get("vae" if slot == "ae" else "ae")
+        if other and other.get("row") is not None and 0 <= other["row"] < len(d["codes"]):
+            markers.append({"z": d["codes"][other["row"]], "label": f"#{other['row']}", "color": "#d62728"})
+        return export.MapOverlays(background=None if bg is None else bg["z"], markers=markers)
+
     export_ui.map_button(f"explorer_png_{slot}", f"aeviz-{pane.name}-map.png", d["codes"], sub["labels"],
                          sub["class_names"], d["axis_range"], title=f"{t(f'kinds.short.{pane.kind}')}: {pane.name}",
                          overlays=overlays)

@@ -18,9 +18,11 @@ def _button(label_key: str, key: str, make: Callable[[], bytes | str], file_name
 
 
 def map_button(key: str, file_name: str, codes: np.ndarray, labels: np.ndarray, class_names, axis_range,
-               title: str = "", overlays: export.MapOverlays | None = None) -> None:
+               title: str = "", overlays: export.MapOverlays | Callable[[], export.MapOverlays] | None = None) -> None:
+    """``overlays`` may be a function: called when the button is pressed, for what the map shows then."""
     _button("common.export.map_png", key,
-            lambda: export.map_png(codes, labels, class_names, axis_range, title=title, overlays=overlays),
+            lambda: export.map_png(codes, labels, class_names, axis_range, title=title,
+                                   overlays=overlays() if callable(overlays) else overlays),
             file_name, "image/png")
 
 

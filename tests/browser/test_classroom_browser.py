@@ -113,9 +113,21 @@ def test_explorer_link_export_and_presentation(browser, app_server, artifacts):
     n = page.locator(".st-key-explorer_png_ae button:visible").count()
     with page.expect_download(timeout=60_000) as dl:
         page.locator(".st-key-explorer_png_ae button:visible").first.click()
-    img = Image.open(io.BytesIO(open(dl.value.path(), "rb").read()))
+    first = open(dl.value.path(), "rb").read()
+    img = Image.open(io.BytesIO(first))
     assert img.format == "PNG" and img.size == (1280, 1040)
     img.save(artifacts / "export-map-ae.png")
+    # The button is drawn outside the click's fragment: pressed after a new click, it draws that click.
+    area = page.locator(".st-key-latent_ae .aeviz-map-area")
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+    page.wait_for_function("() => !document.querySelector('.st-key-decoded_ae').innerText.includes('(2.00, -3.00)')",
+                           timeout=30_000)
+    wait_for_app_idle(page)
+    with page.expect_download(timeout=60_000) as dl:
+        page.locator(".st-key-explorer_png_ae button:visible").first.click()
+    assert open(dl.value.path(), "rb").read() != first, "the export did not draw the new click"
     with page.expect_download(timeout=60_000) as dl:
         page.locator(".st-key-explorer_csv_ae button:visible").first.click()
     rows = list(csv.reader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))

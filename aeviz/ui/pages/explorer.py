@@ -13,7 +13,7 @@ from aeviz.ui import explorer_url
 from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui.explorer_data import OVERLAYS, Pane
 from aeviz.ui.explorer_measures import measures_section
-from aeviz.ui.explorer_panes import click_panel, hover_pane, map_chart
+from aeviz.ui.explorer_panes import click_panel, export_clicks, hover_pane, map_chart
 from aeviz.ui.hover import same_z_switch
 from aeviz.ui.lang import t
 from aeviz.ui.state import get_dataset, unreadable_checkpoints
@@ -97,6 +97,7 @@ def page() -> None:
                 left, right = st.columns(2, gap="small")
                 with left:
                     click_panel(slot, pane, panes, dataset, overlay)
+                    explorer_url.map_export(slot, pane, dataset, overlay, export_clicks())
                 with right:
                     hover_pane(slot, pane)
             except ValueError as e:  # an unreadable checkpoint: say which and why
