@@ -41,13 +41,17 @@ def points(codes, palette, labels=None, size: float = 4.4, alpha: float = 0.8, o
     return layer
 
 
-def grid(values, extent, scale, smooth: bool = False) -> dict:
+def grid(values, extent, scale, smooth: bool = False, name: str = "") -> dict:
     """A (ny, nx) grid of values in [0, 1] (row 0 at the bottom) over ``extent`` (x0, x1, y0, y1),
-    coloured by a plotly-style colour scale ``[[stop, colour], ...]``; ``smooth`` blends the cells."""
+    coloured by a plotly-style colour scale ``[[stop, colour], ...]``; ``smooth`` blends the cells;
+    ``name`` says what it shades (a latent map shows it as ``data-grid``)."""
     v = np.asarray(values, dtype=np.float64)
-    return {"type": "grid", "values": finite_list(v, 4), "ny": int(v.shape[0]), "nx": int(v.shape[1]),
-            "extent": [float(e) for e in extent], "scale": [[float(s), rgba(c)] for s, c in scale],
-            "smooth": bool(smooth)}
+    layer = {"type": "grid", "values": finite_list(v, 4), "ny": int(v.shape[0]), "nx": int(v.shape[1]),
+             "extent": [float(e) for e in extent], "scale": [[float(s), rgba(c)] for s, c in scale],
+             "smooth": bool(smooth)}
+    if name:
+        layer["name"] = name
+    return layer
 
 
 def cell_extent(xs, ys) -> tuple[float, float, float, float]:
@@ -98,7 +102,6 @@ def latent_map(codes, labels, class_names, colors, axis_range, height: int, map_
 
 def png_data_uri(gray01) -> str:
     """A (h, w) image in [0, 1] as a grey PNG data URI."""
-
     buf = io.BytesIO()
     Image.fromarray((np.clip(np.asarray(gray01), 0, 1) * 255).astype(np.uint8), mode="L").save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -63,42 +63,6 @@ OVERLAY_SCALES = {
 }
 
 
-def explorer_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range,
-                 title: str = "", height: int = 520, background: dict | None = None,
-                 legend_title: str = "", marker_size: int = 5) -> go.Figure:
-    """The clickable latent map: the class-coloured scatter of ``latent_scatter`` and an optional
-    overlay (the first trace). ``layout.clickanywhere`` makes plotly report the exact data
-    coordinates of a click on empty space too (``plotly_click`` with ``xvals``/``yvals``); data
-    traces carry their row in ``customdata``. Deterministic for the same inputs: Streamlit keeps
-    the chart (and its zoom) across reruns only while the figure is unchanged.
-
-    ``background``: ``{"x": (nx,), "y": (ny,), "z": (ny, nx) in [0, 1], "kind": "empty" | "stretch" |
-    "doubt"}``, shaded by that kind's colour scale under the points; ``legend_title`` says what the
-    shading means, under the plot."""
-    fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height,
-                         marker_size=marker_size)
-    if background is not None:
-        fig.add_trace(go.Heatmap(
-            x=background["x"], y=background["y"], z=background["z"], zmin=0, zmax=1,
-            colorscale=OVERLAY_SCALES[background["kind"]], showscale=False, hoverinfo="skip",
-            name=background["kind"], showlegend=False, zsmooth="best"))
-        # Put the overlay first so it is drawn under the points.
-        fig.data = (fig.data[-1],) + tuple(fig.data[:-1])
-    if legend_title:
-        fig.add_annotation(text=legend_title, xref="paper", yref="paper", x=1, y=0, xanchor="right",
-                           yanchor="bottom", showarrow=False, font={"size": 13, "color": "#333"},
-                           bgcolor="rgba(255,255,255,0.8)")
-    # The legend sits in one row above the plot, so the plane gets the whole width. clickmode
-    # "event" (no selection): a click restyles nothing, so the chart does no work for it.
-    fig.update_layout(clickmode="event", clickanywhere=True, hovermode="closest", dragmode="pan",
-                      font={"size": 14}, margin={"l": 50, "r": 10, "t": 40 if title else 10, "b": 45},
-                      legend={"itemsizing": "constant", "title": {"text": ""}, "font": {"size": 14},
-                              "orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom"})
-    if not title:
-        fig.update_layout(margin={"t": 60})
-    return fig
-
-
 def manifold_figure(tiled: np.ndarray, axis_range, title: str = "", height: int = 520,
                     tick_values: np.ndarray | None = None) -> go.Figure:
     """A decoded n x n grid as one picture. With ``tick_values`` None the picture spans

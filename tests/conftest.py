@@ -144,6 +144,11 @@ def map_area(key: str) -> str:
     return f".st-key-{key} .aeviz-map-area"
 
 
+def map_drawn(key: str) -> str:
+    """CSS selector that matches once latent map ``key`` is drawn (latent_map.js sets data-points)."""
+    return f".st-key-{key} canvas[data-points]"
+
+
 def map_view(page, key: str) -> list[float]:
     """The [x0, x1, y0, y1] latent map ``key`` shows now (zoom and pan included)."""
     import json

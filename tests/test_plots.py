@@ -1,4 +1,4 @@
-"""Figure builders: fixed axes, deterministic output, clicks anywhere."""
+"""Figure builders: fixed axes, deterministic output."""
 import numpy as np
 import pytest
 
@@ -10,31 +10,6 @@ NAMES = tuple(str(i) for i in range(10))
 def _codes(n=200, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, 2)).astype(np.float32), rng.integers(0, 10, n)
-
-
-@pytest.mark.parametrize("kind", ["empty", "stretch", "doubt"])
-def test_explorer_map_layers_and_click_settings(kind):
-    codes, labels = _codes()
-    r = plots.axis_range_for(codes)
-    bg = {"x": np.linspace(r[0], r[1], 5), "y": np.linspace(r[2], r[3], 5), "z": np.zeros((5, 5)), "kind": kind}
-    fig = plots.explorer_map(codes, labels, NAMES, r, title="AE", background=bg, legend_title="what it means")
-    assert fig.data[0].type == "heatmap" and fig.data[0].hoverinfo == "skip"
-    assert fig.layout.annotations[0].text == "what it means"
-    data_traces = fig.data[1:]
-    assert len(data_traces) == 10
-    # Exact clicks anywhere, and no selection: a click restyles nothing in the chart.
-    assert fig.layout.clickanywhere is True and fig.layout.clickmode == "event"
-    assert list(fig.layout.xaxis.range) == [r[0], r[1]] and list(fig.layout.yaxis.range) == [r[2], r[3]]
-    rows = np.concatenate([t.customdata for t in data_traces])
-    assert sorted(rows.tolist()) == list(range(len(codes)))
-
-
-def test_explorer_map_is_deterministic():
-    codes, labels = _codes()
-    r = plots.axis_range_for(codes)
-    a = plots.explorer_map(codes, labels, NAMES, r).to_json()
-    b = plots.explorer_map(codes, labels, NAMES, r).to_json()
-    assert a == b
 
 
 def test_latent_scatter_keeps_its_signature():

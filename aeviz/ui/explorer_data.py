@@ -175,11 +175,8 @@ def map_canvas(path: str, mtime: float, dataset: str, overlay: str, lang: str, h
     overlay and language, and shared read-only."""
     d, sub = map_data(path, mtime, dataset), test_subset(dataset, lang)
     bg = overlay_background(path, mtime, dataset, overlay)
-    layer = None
-    if bg is not None:
-        layer = canvas_data.grid(bg["z"], canvas_data.cell_extent(bg["x"], bg["y"]), plots.OVERLAY_SCALES[bg["kind"]],
-                                 smooth=True)
-        layer["name"] = bg["kind"]
+    layer = None if bg is None else canvas_data.grid(bg["z"], canvas_data.cell_extent(bg["x"], bg["y"]),
+                                                     plots.OVERLAY_SCALES[bg["kind"]], smooth=True, name=bg["kind"])
     note = translate(lang, f"measures.overlay.{overlay}_legend") if overlay != "none" else ""
     return canvas_data.latent_map(d["codes"], sub["labels"], sub["class_names"], plots.CLASS_COLORS, d["axis_range"],
                                   height=height, map_id=f"{path}|{mtime}", grid_layer=layer, note=note,

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, wait_for_app_idle
+from conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, map_drawn, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ def test_three_students_answer_and_the_projector_shows_them(browser, class_serve
             pg.goto(f"{class_server.url}/join?code={code}&lang=en")
             pg.locator(".st-key-join_nick input").fill(f"student{i}")
             pg.get_by_role("button", name="Join").click()
-            pg.wait_for_selector(".st-key-class_map canvas[data-points]", timeout=90_000)
+            pg.wait_for_selector(map_drawn("class_map"), timeout=90_000)
             wait_for_app_idle(pg, 60_000)
             pg.wait_for_timeout(500)  # let the click listener hook the chart
             for key in TEACHER_CONTROLS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import StreamlitServer, map_area, map_view, wait_for_app_idle
+from conftest import StreamlitServer, map_area, map_drawn, map_view, wait_for_app_idle
 from test_hover_browser import DEMO, axis_range, canvas_png, open_demo, pixel_for, plot_box
 
 pytestmark = pytest.mark.browser
@@ -136,7 +136,7 @@ def test_a_tap_on_an_explorer_map_decodes_once_and_keeps_the_view(tablet, app_se
     the preview), and neither pans nor zooms the map."""
     page = tablet
     page.goto(app_server.url)
-    page.wait_for_selector(".st-key-latent_ae canvas[data-points]", timeout=90_000)
+    page.wait_for_selector(map_drawn("latent_ae"), timeout=90_000)
     page.wait_for_function("window.aevizHover && aevizHover.info('hover_ae')", timeout=60_000)
     wait_for_app_idle(page, 90_000)
     area = page.locator(map_area("latent_ae"))

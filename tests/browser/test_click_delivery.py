@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from conftest import map_area, wait_for_app_idle
+from conftest import map_area, map_drawn, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def _open(browser, url, route=None):
         page.route_web_socket("**/_stcore/stream", route)
     page.goto(url)
     for slot in SLOTS:
-        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-points]", timeout=90_000)
+        page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
     wait_for_app_idle(page, 90_000)
     page.wait_for_timeout(500)
     return context, page

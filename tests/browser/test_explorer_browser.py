@@ -14,7 +14,7 @@ import pytest
 from aeviz import analysis, load_model, plots
 from aeviz.data import load_dataset
 
-from conftest import map_area, map_view, wait_for_app_idle
+from conftest import map_area, map_drawn, map_view, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def explorer(browser, app_server):
     page = context.new_page()
     page.goto(app_server.url)
     for slot in ("ae", "vae"):
-        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-points]", timeout=90_000)
+        page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
     wait_for_app_idle(page, 90_000)
     yield page
     context.close()
@@ -143,7 +143,7 @@ def test_drag_pans_without_a_click_and_the_legend_hides_a_class(explorer, maps):
     assert np.isclose(panned[1] - panned[0], before[1] - before[0])
     page.wait_for_timeout(700)
     assert page.locator(".st-key-decoded_ae").inner_text() == decoded, "a pan is not a click"
-    canvas = page.locator(".st-key-latent_ae canvas[data-points]")
+    canvas = page.locator(map_drawn("latent_ae"))
     shown = int(canvas.get_attribute("data-points"))
     assert shown == len(m["codes"])
     page.locator(".st-key-latent_ae .aeviz-latent-legend button[data-class='1']").click()

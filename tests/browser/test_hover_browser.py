@@ -17,7 +17,7 @@ from aeviz.data import load_dataset
 from aeviz.decoder_export import export_decoder
 from aeviz.plots import axis_range_for
 
-from conftest import CHECKPOINTS, StreamlitServer, map_area, wait_for_app_idle
+from conftest import CHECKPOINTS, StreamlitServer, map_area, map_drawn, wait_for_app_idle
 from test_hover_export import SHIPPED_MLP, torch_decode
 
 pytestmark = pytest.mark.browser
@@ -156,7 +156,7 @@ def test_explorer_hover_and_click(page, app_server, explorer_ranges, artifacts, 
 
     page.goto(app_server.url)
     for key in ("latent_ae", "latent_vae"):
-        page.wait_for_selector(f".st-key-{key} canvas[data-points]", timeout=90_000)
+        page.wait_for_selector(map_drawn(key), timeout=90_000)
     page.wait_for_selector(f".st-key-hover_{slot} canvas", timeout=60_000)
     page.wait_for_function(f"window.aevizHover && aevizHover.info('hover_{slot}')", timeout=60_000)
     wait_for_app_idle(page, 90_000)

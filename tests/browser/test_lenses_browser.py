@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import map_area, wait_for_app_idle
+from conftest import map_area, map_drawn, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_resample_eps_gives_a_new_z_and_a_new_image(page, app_server, artifacts)
 def test_hover_on_pcas_map_decodes_in_the_browser(page, app_server, artifacts):
     """PCA's inverse projection is exported as a one-layer decoder: hovering its map draws a preview."""
     page.goto(f"{app_server.url}/lenses?lens=pca")
-    page.wait_for_selector(".st-key-lens_map_pca canvas[data-points]", timeout=120_000)
+    page.wait_for_selector(map_drawn("lens_map_pca"), timeout=120_000)
     page.wait_for_function("window.aevizHover && aevizHover.info('lens_hover_pca')", timeout=60_000)
     wait_for_app_idle(page, 60_000)
     before = page.evaluate("document.querySelector('.st-key-lens_hover_pca canvas').toDataURL()")

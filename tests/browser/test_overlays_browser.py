@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import map_area, wait_for_app_idle
+from conftest import map_area, map_drawn, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def projector(browser, app_server):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_server.url)
     for slot in ("ae", "vae"):
-        page.wait_for_selector(f".st-key-latent_{slot} canvas[data-points]", timeout=90_000)
+        page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
     wait_for_app_idle(page, 120_000)
     yield page, errors
     context.close()
