@@ -1,4 +1,6 @@
 """aeviz: what an autoencoder's latent space is. A router over the pages in aeviz/ui/pages/."""
+from pathlib import Path
+
 import streamlit as st
 
 from aeviz.ui import streamlit_fixes, url_state
@@ -7,7 +9,9 @@ from aeviz.ui.nav import pages
 
 streamlit_fixes.install()  # once per process: a click answered late must not be dropped
 
-st.set_page_config(page_title="aeviz", page_icon=":material/scatter_plot:", layout="wide")
+# A local SVG (sent as a data URI): a ":material/..." icon makes every run, so every click, fetch the
+# favicon from fonts.gstatic.com, which a classroom without internet cannot reach.
+st.set_page_config(page_title="aeviz", page_icon=str(Path(__file__).parent / "aeviz/ui/web/favicon.svg"), layout="wide")
 language_switch()
 url_state.copy_link_button(st.sidebar)
 url_state.page_tools()  # presentation mode (?present=1) on every page

@@ -157,3 +157,27 @@ def test_drag_pans_without_a_click_and_the_legend_hides_a_class(explorer, maps):
     assert np.allclose(map_view(page, "latent_ae"), m["range"], atol=1e-3)
     assert page.evaluate("window.__aevizClick.sent") == sent + 1, "a double-click decodes once, as one click"
     assert int(canvas.get_attribute("data-points")) == shown
+
+
+def test_the_page_and_its_clicks_fetch_nothing_from_outside_the_server(browser, app_server, maps):
+    """A classroom may have no internet: loading the explorer and clicking both maps asks the app's
+    own server only (a ":material/..." page icon made every run fetch the favicon from Google)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(app_server.url)
+        for slot in ("ae", "vae"):
+            page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
+        wait_for_app_idle(page, 90_000)
+        for slot in ("ae", "vae"):
+            z, _ = analysis.empty_spot(maps[slot]["codes"], maps[slot]["range"])
+            _click_and_read(page, slot, maps[slot]["range"], z, expect="empty space")
+        wait_for_app_idle(page)
+        icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
+    finally:
+        context.close()
+    assert icon.startswith("data:image/svg+xml"), icon[:80]
+    outside = [u for u in requests if not u.startswith((app_server.url, "data:", "blob:"))]
+    assert not outside, outside
