@@ -181,3 +181,20 @@ def test_the_page_and_its_clicks_fetch_nothing_from_outside_the_server(browser, 
     assert icon.startswith("data:image/svg+xml"), icon[:80]
     outside = [u for u in requests if not u.startswith((app_server.url, "data:", "blob:"))]
     assert not outside, outside
+
+
+@pytest.mark.parametrize("path", ["studio", "lenses", "anomaly", "digit", "class", "join", "lesson", "about"])
+def test_every_other_page_fetches_nothing_from_outside_the_server(browser, app_server, path):
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{app_server.url}/{path}")
+        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
+        wait_for_app_idle(page, 90_000)
+        page.wait_for_timeout(500)
+    finally:
+        context.close()
+    outside = [u for u in requests if not u.startswith((app_server.url, "data:", "blob:"))]
+    assert not outside, outside
