@@ -159,6 +159,11 @@ def test_drag_pans_without_a_click_and_the_legend_hides_a_class(explorer, maps):
     assert int(canvas.get_attribute("data-points")) == shown
 
 
+def _outside(requests: list[str], server_url: str) -> list[str]:
+    """The requested URLs that leave the app's server (data: and blob: URLs stay in the page)."""
+    return [u for u in requests if not u.startswith((server_url, "data:", "blob:"))]
+
+
 def test_the_page_and_its_clicks_fetch_nothing_from_outside_the_server(browser, app_server, maps):
     """A classroom may have no internet: loading the explorer and clicking both maps asks the app's
     own server only (a ":material/..." page icon made every run fetch the favicon from Google)."""
@@ -179,8 +184,7 @@ def test_the_page_and_its_clicks_fetch_nothing_from_outside_the_server(browser, 
     finally:
         context.close()
     assert icon.startswith("data:image/svg+xml"), icon[:80]
-    outside = [u for u in requests if not u.startswith((app_server.url, "data:", "blob:"))]
-    assert not outside, outside
+    assert not _outside(requests, app_server.url), _outside(requests, app_server.url)
 
 
 @pytest.mark.parametrize("path", ["studio", "lenses", "anomaly", "digit", "class", "join", "lesson", "about"])
@@ -196,5 +200,4 @@ def test_every_other_page_fetches_nothing_from_outside_the_server(browser, app_s
         page.wait_for_timeout(500)
     finally:
         context.close()
-    outside = [u for u in requests if not u.startswith((app_server.url, "data:", "blob:"))]
-    assert not outside, outside
+    assert not _outside(requests, app_server.url), _outside(requests, app_server.url)
