@@ -17,10 +17,9 @@ from aeviz.ui.lens_maps import image_row
 VAE, AE = "mnist-vae", "mnist-ae"
 ROW_SAMPLES = 6
 ROW_KEY, DRAW_KEY = "lens_sample_row", "lens_sample_draw"
-
-
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+
 
 def zoom_range(mu: np.ndarray, sigma: np.ndarray, axis_range) -> tuple[float, float, float, float]:
     """A square window on μ wide enough for the 2σ ring and the draws (5σ each side), and at

@@ -56,8 +56,6 @@ function drawCurves(canvas, d) {
   canvas.dataset.points = String(d.panels.reduce((n, p) => n + p.series.reduce((m, s) => m + s.xs.length, 0), 0));
 }
 
-const escape = (text) => String(text).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 function legend(box, d) {
   const entries = d.kind === 'map' ? (d.keys || []).map(([name, color]) => [name, color, '50%'])
     : d.panels.flatMap((p) => p.series.map((s) => [s.name, s.color, '0']));

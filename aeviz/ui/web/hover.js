@@ -21,7 +21,7 @@
 //   1. Streamlit adds the class `st-key-<key>` to the container of an element created with
 //      `key=<key>`: the map is found as `.st-key-<map key> .aeviz-latent-map` (the explorer's
 //      canvas maps, latent_map.js: its __aevizMap gives the plot area and axes as below) or
-//      `.st-key-<map key> .js-plotly-plot` (plotly charts: the lenses, the test demo).
+//      `.st-key-<map key> .js-plotly-plot` (a plotly chart: only the test demo, tests/apps/hover_demo.py).
 //   2. plotly.js (4.x, bundled by Streamlit) marks the chart's root div `.js-plotly-plot` (the
 //      "graph div", gd), draws the plot area's drag rectangle as `.nsewdrag` (its client rect is the
 //      plot area), keeps the laid-out axes on `gd._fullLayout.xaxis / .yaxis`, whose `p2l(px)` maps

@@ -122,11 +122,10 @@ function setView(st, view) {
 }
 
 function legend(st) {
-  const esc = (t) => String(t).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
   st.legend.innerHTML = st.data.classes.map((c, k) => `<button type="button" data-class="${k}" aria-pressed="${!st.hidden.has(k)}"`
     + ' style="all:unset;cursor:pointer;display:inline-flex;align-items:center;gap:5px;margin:0 12px 2px 0;'
     + `opacity:${st.hidden.has(k) ? 0.35 : 1}"><span style="width:10px;height:10px;border-radius:50%;`
-    + `background:${esc(c.color)}"></span>${esc(c.name)}</button>`).join('');
+    + `background:${escape(c.color)}"></span>${escape(c.name)}</button>`).join('');
 }
 
 function tooltip(st, e) {

@@ -3,6 +3,9 @@
 
 const MARGIN = { l: 48, r: 12, t: 34, b: 40 };
 
+// Text for innerHTML (legend entries are class and series names).
+const escape = (text) => String(text).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 function niceTicks(lo, hi, count) {
   const raw = (hi - lo) / Math.max(count, 1);
   const mag = Math.pow(10, Math.floor(Math.log10(raw)));
