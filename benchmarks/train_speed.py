@@ -10,8 +10,10 @@ resident on the device; its time includes its per-epoch pass over the test split
 
 Each repeat runs the two loops back to back (alternating, after one discarded warm-up of each),
 so drift on a shared machine hits both alike. Throughput is given two ways: by the wall clock,
-and by the process's CPU time (both loops run on one thread, so CPU time is the work done and
-barely moves when other programs share the cores). Prints each repeat, then medians with their
+and by the process's CPU time (on one thread, the default, CPU time is the work done and
+barely moves when other programs share the cores). ``--threads 0`` leaves torch's default
+thread count, as the tutorial's script and ``python -m aeviz train`` run; the studio trains each
+model on one thread. Prints each repeat, then medians with their
 range; the last line is one JSON object with ``seed_samples_per_second``,
 ``aeviz_samples_per_second``, ``ratio`` (median of the per-repeat wall-clock ratios) and the
 same by CPU time. On a GPU it also times aeviz's best settings (large batch) over 10 epochs.
