@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, map_drawn, plot_area, start_server, stop_server  # noqa: E402
+from harness import (CHROMIUM, CHROMIUM_ARGS, PREVIEW_PROBE_JS, PROBE_JS, map_drawn, plot_area,  # noqa: E402
+                     start_server, stop_server)
 
 # Runs before the page's own scripts: wraps WebSocket to time its messages, listens to each
 # latent map's click, and notes when each map is drawn.
@@ -56,21 +57,6 @@ HOOKS = """() => {
       }
     }
   }).observe(document, {subtree: true, childList: true});
-}"""
-
-
-# Before a click: forget the last click's events and watch the hover preview (aeviz/ui/web/hover.js,
-# its test hook) until it pins a new z; the frame after that is when it is on screen.
-PREVIEW_JS = """(key) => {
-  const t = window.__aevizPhases;
-  t.click = []; t.preview = null;
-  const pinned = () => JSON.stringify((window.aevizHover && window.aevizHover.info(key) || {}).pinned || null);
-  const before = pinned();
-  const watch = () => {
-    if (pinned() !== before) requestAnimationFrame(() => { t.preview = performance.now(); });
-    else requestAnimationFrame(watch);
-  };
-  requestAnimationFrame(watch);
 }"""
 
 
@@ -116,12 +102,13 @@ def main() -> None:
                     box = page.locator(plot_area(slot)).bounding_box()
                     fx, fy = rng.uniform(0.1, 0.9, 2)
                     page.evaluate(PROBE_JS, slot)
-                    page.evaluate(PREVIEW_JS, f"hover_{slot}")
+                    page.evaluate("() => { window.__aevizPhases.click = []; }")
+                    page.evaluate(PREVIEW_PROBE_JS, f"hover_{slot}")
                     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
                     page.wait_for_function("() => window.__aevizLat.t1 !== null", timeout=10_000)
-                    page.wait_for_function("() => window.__aevizPhases.preview !== null", timeout=10_000)
+                    page.wait_for_function("() => window.__aevizPreview.t !== null", timeout=10_000)
                     r = page.evaluate("() => ({t0: window.__aevizLat.t0, t1: window.__aevizLat.t1,"
-                                      " preview: window.__aevizPhases.preview, events: window.__aevizPhases.click})")
+                                      " preview: window.__aevizPreview.t, events: window.__aevizPhases.click})")
                     first = {}
                     for name, at in r["events"]:
                         first.setdefault(name, at - r["t0"])

@@ -5,9 +5,12 @@ caches in the background) on a free loopback port (shipped checkpoints, offline)
 it is warm; then the first visit: headless Chromium opens the explorer and the time until both
 maps are on screen is printed (``first_visit_s``). Then it clicks each map N times (default 20) at
 seeded random spots, one click every ``--gap`` seconds, and measures in the page from the
-``mousedown`` to the animation frame in which the new decoded image is in the DOM (the frame it is
-painted in). Prints one line per click, p50/p95 per map and overall; the last line is one JSON
-object with ``p50_ms``, ``p95_ms`` and ``first_visit_s``.
+``mousedown`` to the animation frame in which the decoded panel under the map shows the answer to
+that click (the server decoded the clicked z; the panel echoes the click's number) in the DOM, the
+frame it is painted in. It also times the hover preview beside the map, which shows the same z
+decoded in the browser: the first image of the clicked z a student sees. Prints one line per click,
+p50/p95 per map and overall; the last line is one JSON object with ``p50_ms``, ``p95_ms`` (the
+server's panel), ``preview_p50_ms``, ``preview_p95_ms`` and ``first_visit_s``.
 
     AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/click_latency.py [--clicks 20] [--gap 1.0] [--no-warm]
 
@@ -27,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CHROMIUM, CHROMIUM_ARGS, PROBE_JS, map_drawn, plot_area, start_server, stop_server  # noqa: E402
+from harness import (CHROMIUM, CHROMIUM_ARGS, PREVIEW_PROBE_JS, PROBE_JS, map_drawn, percentile,  # noqa: E402
+                     plot_area, start_server, stop_server)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -46,6 +50,7 @@ def main() -> None:
     proc, url = start_server(log, warm=args.warm)
     ready_s = time.time() - t_start
     times: dict[str, list[float]] = {"ae": [], "vae": []}
+    previews: list[float] = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -65,6 +70,7 @@ def main() -> None:
                     # Seeded spots in the inner 80 % of the plot area: empty space and data points alike.
                     fx, fy = rng.uniform(0.1, 0.9, 2)
                     page.evaluate(PROBE_JS, slot)
+                    page.evaluate(PREVIEW_PROBE_JS, f"hover_{slot}")
                     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
                     try:
                         page.wait_for_function("() => window.__aevizLat.t1 !== null", timeout=10_000)
@@ -73,7 +79,11 @@ def main() -> None:
                         continue
                     ms = page.evaluate("() => window.__aevizLat.t1 - window.__aevizLat.t0")
                     times[slot].append(ms)
-                    print(f"{slot} click {i + 1}: {ms:.1f} ms")
+                    preview = page.evaluate("() => window.__aevizPreview.t === null ? null"
+                                            " : window.__aevizPreview.t - window.__aevizLat.t0")
+                    if preview is not None:
+                        previews.append(preview)
+                    print(f"{slot} click {i + 1}: {ms:.1f} ms" + (f" (preview {preview:.1f} ms)" if preview is not None else ""))
                     page.wait_for_timeout(int(args.gap * 1000))
             browser.close()
     finally:
@@ -85,6 +95,7 @@ def main() -> None:
                   f"p95 {np.percentile(values, 95):.1f} ms")
     print(json.dumps({"p50_ms": round(float(np.percentile(everything, 50)), 1),
                       "p95_ms": round(float(np.percentile(everything, 95)), 1),
+                      "preview_p50_ms": percentile(previews, 50), "preview_p95_ms": percentile(previews, 95),
                       "clicks": int(everything.size), "gap_s": args.gap, "first_visit_s": round(first_visit, 2),
                       "warm": args.warm, "cpu_count": os.cpu_count()}))
 

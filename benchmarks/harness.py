@@ -129,16 +129,23 @@ def percentile(values, q: float) -> float | None:
 
 
 # In the page: timestamps the mousedown (capture phase, before the map sees it) and the first
-# animation frame after the decoded panel of map `slot` changes (a new image in the DOM).
+# animation frame after the decoded panel of map `slot` answers the click: the panel echoes the
+# number of the click it shows (data-aeviz-seq, see click.js), and each click's number is larger
+# than any before. Any other change inside the panel does not count: when a rerun starts,
+# Streamlit marks the old answer stale (data-stale, a class), which is not the new image.
 PROBE_JS = """
 (slot) => {
-  const target = document.querySelector(`.st-key-decoded_${slot}`);
-  const state = window.__aevizLat = {t0: null, t1: null, before: target ? target.innerHTML : ''};
+  const seqOf = () => {
+    const el = document.querySelector(`.st-key-decoded_${slot} [data-aeviz-seq]`);
+    return el ? Number(el.dataset.aevizSeq) : 0;
+  };
+  const state = window.__aevizLat = {t0: null, t1: null, seq: seqOf()};
   document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
                             {capture: true, once: true});
   const check = () => {
     const el = document.querySelector(`.st-key-decoded_${slot}`);
-    if (el && el.innerHTML !== state.before && el.querySelector('img') && state.t1 === null) {
+    if (el && seqOf() > state.seq && el.querySelector('img') && state.t1 === null) {
+      state.seq = seqOf();
       requestAnimationFrame(() => { state.t1 = performance.now(); });
       obs.disconnect();
     }
@@ -148,6 +155,19 @@ PROBE_JS = """
 }
 """
 
+
+# In the page: the first animation frame after hover preview `key` (web/hover.js, its test hook)
+# pins a new z, which the click on its map does: the clicked z decoded in the browser, beside the map.
+PREVIEW_PROBE_JS = """(key) => {
+  const state = window.__aevizPreview = {t: null};
+  const pinned = () => JSON.stringify((window.aevizHover && window.aevizHover.info(key) || {}).pinned || null);
+  const before = pinned();
+  const watch = () => {
+    if (pinned() !== before) requestAnimationFrame(() => { state.t = performance.now(); });
+    else requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
+}"""
 
 def map_drawn(slot: str) -> str:
     """CSS selector that matches once explorer map `slot` is drawn (latent_map.js sets data-points)."""
