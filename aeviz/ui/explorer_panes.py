@@ -124,19 +124,17 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
 @st.fragment
 def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, overlay: str) -> None:
     """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
-    # `map` changes with the map (another checkpoint, an overlay): the listener looks for it again.
-    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
-                                                      "map": f"{pane.path}|{overlay}"},
-              on_click_change=lambda: _remember(slot, pane, dataset))
+    # The listener's callback (_remember) ran before this fragment: `click` is the latest click.
     explorer_url.bind_click(slot, len(data.test_subset(dataset)["labels"]))  # the click in the URL
     click = st.session_state.get(click_key(slot))
+    # `map` changes with the map (another checkpoint, an overlay): the listener looks for it again.
+    # `click` is the click the panel answers; click.js rings the clicked spot itself, at once.
+    shown = None if click is None else {"x": click["z"][0], "y": click["z"][1], "seq": click.get("seq") or 0}
+    _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
+                                                      "map": f"{pane.path}|{overlay}", "click": shown},
+              on_click_change=lambda: _remember(slot, pane, dataset))
     export_clicks()[slot] = click
     _decoded_panel(slot, pane, click)
-    # The ring at the click, there before any click too (with no position), so that the first
-    # click updates an element rather than mounting one.
-    _mark(key=f"explorer_mark_self_{slot}", data={
-        "target": f"latent_{slot}", "name": "click", "css": "aeviz-click", "color": "#111111",
-        "x": None if click is None else click["z"][0], "y": None if click is None else click["z"][1], "label": ""})
     if click is None:
         return
     other_slot = "vae" if slot == "ae" else "ae"

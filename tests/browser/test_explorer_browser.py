@@ -79,6 +79,10 @@ def test_click_on_empty_space_decodes_that_z(explorer, maps, artifacts, slot):
     printed = np.array([float(found.group(1)), float(found.group(2))])
     # Allow a pixel for the click's rounding, plus the two decimals printed.
     assert np.all(np.abs(printed - z) <= resolution + 0.006), (printed, z, resolution)
+    # The ring on the map sits on the clicked spot (to the pixel), drawn by the browser at the click.
+    ring = page.locator(f".st-key-latent_{slot} .aeviz-click").bounding_box()
+    spot = _pixel(page, slot, m["range"], z)
+    assert abs(ring["x"] + ring["width"] / 2 - spot[0]) <= 1.5 and abs(ring["y"] + ring["height"] / 2 - spot[1]) <= 1.5
     img = page.locator(f".st-key-decoded_{slot} img")
     assert img.get_attribute("src").startswith("data:image/png;base64,")
     assert "pixelated" in img.get_attribute("style")

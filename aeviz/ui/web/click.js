@@ -1,6 +1,9 @@
-// Hears clicks on one latent map (latent_map.js) and reports {x, y, row, seq} to Python. It relies
-// on page structure (.st-key-<key> .aeviz-latent-map and its __aevizMap), not a public Streamlit
-// API: tests/browser/test_explorer_browser.py covers it.
+// Hears clicks on one latent map (latent_map.js) and reports {x, y, row, seq} to Python, and rings
+// the clicked spot on the map. It relies on page structure (.st-key-<key> .aeviz-latent-map and its
+// __aevizMap), not a public Streamlit API: tests/browser/test_explorer_browser.py covers it.
+//
+// data: {target: the map's key, panel: the decoded panel's key, map: changes with the map,
+//        click: {x, y, seq} of the click the panel shows, or null}
 //
 // Why it is built this way (a click must never go unanswered):
 // - The map is found again on every press (a capture-phase pointerdown, before the map's own):
@@ -13,6 +16,9 @@
 //   within RESEND_MS is sent again (same number: the server ignores a number it has answered).
 //   Streamlit can drop a rerun under load (a new run started while the previous run's last messages
 //   were still queued, or a reconnect); the resend makes the answer arrive anyway.
+// - The ring is drawn here, at the click, in the frame of the click; the server's answer (data.click)
+//   moves it only when it answers the latest click (a ring drawn from Python would arrive with the
+//   answer and cost the answer one more element to render).
 const RESEND_MS = 4000;
 const MAX_RESENDS = 4;
 const REG = window.__aevizClick || (window.__aevizClick = { targets: {}, installed: false, sent: 0, resent: 0, last: 0 });
@@ -20,6 +26,14 @@ const REG = window.__aevizClick || (window.__aevizClick = { targets: {}, install
 function mapOf(target) {
   const root = document.querySelector(`.st-key-${target} .aeviz-latent-map`);
   return root && root.__aevizMap ? root : null;
+}
+
+const RING = { color: '#111111', css: 'aeviz-click', label: '' };
+
+function ring(target, at) {
+  const root = mapOf(target);
+  if (root) root.__aevizMap.setMark('click', at ? { ...RING, x: at[0], y: at[1] } : null);
+  return !!root;
 }
 
 function answered(t, seq) {
@@ -41,8 +55,9 @@ function check(t, seq) {
 function onMapClick(target, ev) {
   const t = REG.targets[target];
   if (!t || !t.send) return;
-  const { x, y, row } = ev;
+  const { x, y, row, at } = ev;
   if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+  ring(target, row !== null && row !== undefined && at ? at : [x, y]); // on a point: at its code, as Python decodes
   // Increasing within the page and unlike any number an earlier page of this session used.
   REG.last = Math.max(REG.last + 1, Date.now() * 1000);
   const payload = { x: x, y: y, row: row, seq: REG.last };
@@ -79,8 +94,16 @@ export default function(component) {
   t.panel = data.panel;
   t.send = setTriggerValue;
   install();
+  // The ring of the click the panel shows (one restored from a link too), unless a later click is
+  // on its way: its ring is drawn already.
+  const shown = data.click || null;
+  const ringShown = !shown || !t.lastSeq || Number(shown.seq) >= t.lastSeq;
   // Hook now if the map is there; a press hooks it at the latest.
-  const attempt = (tries) => { if (!hook(data.target) && tries > 0) setTimeout(() => attempt(tries - 1), 200); };
+  const attempt = (tries) => {
+    const ready = hook(data.target);
+    if (ready && ringShown) ring(data.target, shown ? [shown.x, shown.y] : null);
+    if (!ready && tries > 0) setTimeout(() => attempt(tries - 1), 200);
+  };
   attempt(50);
   // No clean-up: the sender stays valid while the element id stays, and a newer mount replaces it.
   return undefined;
