@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import (CHROMIUM, CHROMIUM_ARGS, PREVIEW_PROBE_JS, PROBE_JS, map_drawn, plot_area,  # noqa: E402
-                     start_server, stop_server)
+from harness import (CHROMIUM, CHROMIUM_ARGS, PREVIEW_PROBE_JS, PROBE_JS, map_drawn, percentile,  # noqa: E402
+                     plot_area, start_server, stop_server)
 
 # Runs before the page's own scripts: wraps WebSocket to time its messages, listens to each
 # latent map's click, and notes when each map is drawn.
@@ -61,9 +61,8 @@ HOOKS = """() => {
 
 
 def _stats(values: list[float]) -> dict:
-    v = np.array([x for x in values if x is not None])
-    return {"p50_ms": round(float(np.percentile(v, 50)), 1), "p95_ms": round(float(np.percentile(v, 95)), 1)} \
-        if v.size else {"p50_ms": None, "p95_ms": None}
+    v = [x for x in values if x is not None]
+    return {"p50_ms": percentile(v, 50), "p95_ms": percentile(v, 95)}
 
 
 def main() -> None:

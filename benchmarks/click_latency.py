@@ -93,8 +93,7 @@ def main() -> None:
         if values:
             print(f"{slot}: n={len(values)} p50 {np.percentile(values, 50):.1f} ms, "
                   f"p95 {np.percentile(values, 95):.1f} ms")
-    print(json.dumps({"p50_ms": round(float(np.percentile(everything, 50)), 1),
-                      "p95_ms": round(float(np.percentile(everything, 95)), 1),
+    print(json.dumps({"p50_ms": percentile(everything, 50), "p95_ms": percentile(everything, 95),
                       "preview_p50_ms": percentile(previews, 50), "preview_p95_ms": percentile(previews, 95),
                       "clicks": int(everything.size), "gap_s": args.gap, "first_visit_s": round(first_visit, 2),
                       "warm": args.warm, "cpu_count": os.cpu_count()}))

@@ -26,8 +26,9 @@ from aeviz.ui.state import get_model
 WEB = Path(__file__).with_name("web")  # the browser code
 DECODED_PX = 180  # the decoded image's width: readable from the back of a classroom
 
-# click.js hears one map's clicks; mark.js draws rings at data coordinates. Both rely on page
-# structure that is not a public Streamlit API: tests/browser/test_explorer_browser.py covers them.
+# click.js hears one map's clicks and rings the clicked spot; mark.js rings the clicked image in
+# the other map. Both rely on page structure that is not a public Streamlit API:
+# tests/browser/test_explorer_browser.py covers them.
 _listener = st.components.v2.component("aeviz_explorer_click", js=(WEB / "click.js").read_text())
 _mark = st.components.v2.component("aeviz_explorer_mark", js=(WEB / "mark.js").read_text())
 

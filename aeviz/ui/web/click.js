@@ -33,7 +33,6 @@ const RING = { color: '#111111', css: 'aeviz-click', label: '' };
 function ring(target, at) {
   const root = mapOf(target);
   if (root) root.__aevizMap.setMark('click', at ? { ...RING, x: at[0], y: at[1] } : null);
-  return !!root;
 }
 
 function answered(t, seq) {
