@@ -267,10 +267,11 @@ SERVER = textwrap.dedent("""
 
 
 def test_a_server_process_stopped_mid_training_exits_cleanly(tmp_path):
-    """SIGTERM (what ``streamlit run`` gets on stop) during a training: the at-exit hook stops the
-    threads, the process exits within seconds, without a traceback or a torch crash."""
+    """A process that turns SIGTERM into a normal interpreter exit, stopped during a training: the
+    at-exit hook stops the threads, the process exits within seconds, without a traceback or a
+    torch crash. (The app's own server stops them in its shutdown instead, aeviz/ui/server.py:
+    tests/browser/test_faults_browser.py.)"""
     script = tmp_path / "server.py"
-    # Streamlit's own server turns SIGTERM into a normal interpreter exit; so does this stand-in.
     script.write_text("import signal, sys\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\n" + SERVER)
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "AEVIZ_OFFLINE": "1"}, cwd=ROOT)

@@ -77,3 +77,24 @@ def test_a_click_through_the_proxy_is_answered(cluster):
     worker.join(300)
     answers = box["answers"]
     assert all(t is not None for pair in answers for t in pair), answers
+
+
+def test_the_decode_route_reaches_the_replica_that_showed_the_page(cluster, checkpoint_copy):
+    """The panel's fast answer (aeviz/ui/decode_route.py) is a plain GET through the proxy: the same
+    sticky cookie takes it to the replica whose page registered the pane."""
+    from aeviz.ui import decode_route
+    from aeviz.ui.explorer_data import pane_for
+    from aeviz.ui.explorer_panes import route_key
+    from aeviz.ui.launch import warm_page
+
+    upstream, _ = _upstream(cluster.url + "/_stcore/health", "decode-route")
+    warm_page(f"http://{upstream}")  # that replica shows the explorer once
+    folder = checkpoint_copy / "mnist-vae"
+    token = decode_route.token_for(route_key(pane_for("vae", {"name": "mnist-vae", "path": str(folder), "kind": "vae"}),
+                                             "mnist"))
+    req = urllib.request.Request(f"{cluster.url}{decode_route.PATH}?t={token}&lang=vi&seq=2&row=0",
+                                 headers={"Cookie": "aeviz_route=decode-route"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.headers["X-Aeviz-Upstream"] == upstream
+        body = r.read().decode()
+    assert 'data-aeviz-seq="2"' in body and "<img" in body

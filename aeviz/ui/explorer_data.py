@@ -13,6 +13,7 @@ import torch
 from aeviz import analysis, canvas_data, measures, plots
 from aeviz.i18n import translate
 from aeviz.checkpoints import read_config
+from aeviz.ui import decode_route
 from aeviz.ui.state import checkpoint_root, checkpoints_for, first_time, get_dataset, get_model
 from aeviz.ui.texts import class_names
 
@@ -183,11 +184,9 @@ def map_canvas(path: str, mtime: float, dataset: str, overlay: str, lang: str, h
                                   label=translate(lang, "explorer.map_label"))
 
 
-@torch.inference_mode()
 def decode_one(path: str, z) -> np.ndarray:
     """One z -> (28, 28) image in [0, 1]."""
-    zt = torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(1, -1)
-    return get_model(path).decode(zt)[0, 0].numpy()
+    return decode_route.decode(get_model(path), z)
 
 
 @torch.inference_mode()
@@ -198,13 +197,8 @@ def reconstruct(path: str, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return z[0].numpy(), model.decode(z)[0, 0].numpy()
 
 
-png_data_uri = canvas_data.png_data_uri  # inline with the element: painted without a second request
-
-
-def img_tag(image: np.ndarray, width: str = "100%", title: str = "", border: str = "#bbbbbb") -> str:
-    return (f'<img src="{png_data_uri(image)}" alt="{title}" title="{title}" style="width:{width};'
-            f'image-rendering:pixelated;image-rendering:crisp-edges;border:2px solid {border};'
-            f'border-radius:4px;display:block;background:#000">')
+png_data_uri = canvas_data.png_data_uri
+img_tag = decode_route.img_tag  # the decoded panel's image, and every other image of the explorer
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from aeviz.ui import explorer_data as data
-from aeviz.ui import explorer_url
+from aeviz.ui import decode_route, explorer_url
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.hover import hover_preview
 from aeviz.ui.latent_map import latent_map
@@ -24,7 +24,7 @@ from aeviz.ui.lang import current_language, t
 from aeviz.ui.state import get_model
 
 WEB = Path(__file__).with_name("web")  # the browser code
-DECODED_PX = 180  # the decoded image's width: readable from the back of a classroom
+DECODED_PX = decode_route.DECODED_PX
 
 # click.js hears one map's clicks and rings the clicked spot; mark.js rings the clicked image in
 # the other map. Both rely on page structure that is not a public Streamlit API:
@@ -89,17 +89,8 @@ def _decoded_panel(slot: str, pane: Pane, click: dict | None) -> None:
                     f'border-radius:4px;box-sizing:border-box"></div>')
             return
         image = data.decode_one(pane.path, click["z"])
-        z = click["z"]
-        where = (t("explorer.where_row", row=click["row"]) if click["row"] is not None
-                 else t("explorer.where_empty"))
-        seq = click.get("seq")  # which click this answers (click.js, the load benchmark)
-        st.html(f'<div style="font-size:0.95rem;color:#333;margin-bottom:4px" class="aeviz-answer"'
-                f' data-aeviz-seq="{seq if seq is not None else 0}">'
-                f'{t("explorer.decoded_by", name=pane.name)}</div>'
-                f'{data.img_tag(image, width=f"{DECODED_PX}px", title=t("explorer.decoded_image"))}'
-                f'<div class="aeviz-z" style="font:600 1.1rem monospace;margin-top:6px;white-space:nowrap">'
-                f'z = ({z[0]:.2f}, {z[1]:.2f})</div>'
-                f'<div style="font-size:0.9rem;color:#555">{where}</div>')
+        st.html(decode_route.answer_html(current_language(), pane.name, image, click["z"], click["row"],
+                                         click.get("seq")))
 
 
 def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int) -> dict:
@@ -122,6 +113,19 @@ def _comparison(slot: str, panes: dict[str, Pane | None], dataset: str, row: int
     return codes
 
 
+def route_key(pane: Pane, dataset: str) -> str:
+    """The decode route's key for a pane: its checkpoint's version and the test images its map shows."""
+    return f"{pane.path}|{pane.mtime}|{dataset}"
+
+
+def _fast_answer(pane: Pane, dataset: str) -> dict:
+    """Where click.js asks for the panel's answer before the rerun (decode_route.py): the route, and
+    this pane's token there, registered with the same cached model and codes the fragment uses."""
+    token = decode_route.register(route_key(pane, dataset), get_model(pane.path),
+                                  data.map_data(pane.path, pane.mtime, dataset)["codes"], pane.name)
+    return {"url": decode_route.route_path(), "token": token, "lang": current_language()}
+
+
 @st.fragment
 def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: str, overlay: str) -> None:
     """The decoded image of the last click on map ``slot``. Reruns alone when that map is clicked."""
@@ -132,7 +136,8 @@ def click_panel(slot: str, pane: Pane, panes: dict[str, Pane | None], dataset: s
     # `click` is the click the panel answers; click.js rings the clicked spot itself, at once.
     shown = None if click is None else {"x": click["z"][0], "y": click["z"][1], "seq": click.get("seq") or 0}
     _listener(key=f"explorer_listener_{slot}", data={"target": f"latent_{slot}", "panel": f"decoded_{slot}",
-                                                      "map": f"{pane.path}|{overlay}", "click": shown},
+                                                      "map": f"{pane.path}|{overlay}", "click": shown,
+                                                      "decode": _fast_answer(pane, dataset)},
               on_click_change=lambda: _remember(slot, pane, dataset))
     export_clicks()[slot] = click
     _decoded_panel(slot, pane, click)

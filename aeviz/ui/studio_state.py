@@ -16,12 +16,26 @@ WAIT_KEY = "studio_waiting"  # the JobSpec of a session waiting in the queue
 ERROR_KEY = "studio_start_error"
 
 
+SHUTDOWN_REASON = "stopped because the server is shutting down"
+_registries: list[JobRegistry] = []
+
+
 @st.cache_resource(show_spinner=False)
 def get_registry() -> JobRegistry:
     """Shared by every session: the server-wide limit on concurrent trainings (AEVIZ_MAX_TRAININGS)."""
     registry = JobRegistry()
-    atexit.register(registry.stop_all, "stopped because the server is shutting down", 5.0)
+    _registries.append(registry)
+    atexit.register(registry.stop_all, SHUTDOWN_REASON, 5.0)
     return registry
+
+
+def stop_trainings(wait_s: float = 5.0) -> int:
+    """Stop every running training of this process, waiting up to ``wait_s`` for them to end (the
+    server's shutdown); returns how many were running."""
+    running = sum(len(r.running()) for r in _registries)
+    for registry in _registries:
+        registry.stop_all(SHUTDOWN_REASON, wait_s)
+    return running
 
 
 def owner_id() -> str:

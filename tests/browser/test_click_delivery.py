@@ -37,9 +37,12 @@ def _answered_seq(page, slot: str) -> int:
         " return el ? Number(el.dataset.aevizSeq) : 0; }", slot))
 
 
+# The fragment rerun's answer: the decode route's earlier one (data-aeviz-fast) shows the image, but
+# only the rerun brings the rest (the URL, the comparison row), so only it counts here.
 ANSWERED = ("(s) => { const t = window.__aevizClick && window.__aevizClick.targets[`latent_${s}`];"
             " const el = document.querySelector(`.st-key-decoded_${s} [data-aeviz-seq]`);"
-            " return !!(t && t.lastSeq && el && Number(el.dataset.aevizSeq) === t.lastSeq); }")
+            " return !!(t && t.lastSeq && el && Number(el.dataset.aevizSeq) === t.lastSeq"
+            " && !el.dataset.aevizFast); }")
 
 
 def _wait_answer(page, slot: str, timeout_ms: int) -> int:

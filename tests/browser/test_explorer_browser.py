@@ -114,6 +114,67 @@ def test_click_on_a_data_point_shows_the_original_and_both_reconstructions(explo
     page.screenshot(path=str(artifacts / "explorer-data-point-click.png"))
 
 
+# Every answer the decoded panel of `slot` shows, in order: its click number, whether click.js painted
+# it from the decode route (data-aeviz-fast) or the fragment rerun did, its image and its text.
+ANSWERS_JS = """(slot) => {
+  const seen = window.__aevizAnswers = [];
+  new MutationObserver(() => {
+    const box = document.querySelector(`.st-key-decoded_${slot}`);
+    const a = box && box.querySelector('[data-aeviz-seq]'), img = box && box.querySelector('img');
+    if (!a || !img) return;
+    const rec = {seq: Number(a.dataset.aevizSeq), fast: !!a.dataset.aevizFast, src: img.src, text: box.innerText};
+    const last = seen[seen.length - 1];
+    if (!last || last.seq !== rec.seq || last.fast !== rec.fast) seen.push(rec);
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
+def _answers_after_click(page, slot: str, axis_range, z) -> list[dict]:
+    """Click ``z`` on map ``slot``; the panel's answers to that click, up to the fragment rerun's."""
+    before = page.evaluate(f"() => Number(document.querySelector('.st-key-decoded_{slot} [data-aeviz-seq]')"
+                           "?.dataset.aevizSeq || 0)")
+    page.evaluate(ANSWERS_JS, slot)
+    page.mouse.click(*_pixel(page, slot, axis_range, z))
+    page.wait_for_function("(before) => window.__aevizAnswers.some(a => a.seq > before && !a.fast)",
+                           arg=before, timeout=30_000)
+    return [a for a in page.evaluate("window.__aevizAnswers") if a["seq"] > before]
+
+
+@pytest.mark.parametrize("slot", ["ae", "vae"])
+def test_the_server_route_answers_first_and_the_rerun_agrees(explorer, maps, slot):
+    """click.js asks the app server's decode route for the panel (no rerun, so no page render);
+    the fragment rerun that follows repaints the panel with the very same image and words."""
+    page, m = explorer, maps[slot]
+    fast = page.evaluate("window.__aevizClick.fast")
+    z, _ = analysis.empty_spot(m["codes"], m["range"])
+    answers = _answers_after_click(page, slot, m["range"], (z[0] + 0.01, z[1]))
+    assert answers[0]["fast"], answers  # the route's answer came first
+    rerun = [a for a in answers if not a["fast"]][-1]
+    assert rerun["seq"] == answers[0]["seq"]
+    assert rerun["src"] == answers[0]["src"] and rerun["text"] == answers[0]["text"]
+    assert "empty space" in rerun["text"]
+    assert page.evaluate("window.__aevizClick.fast") == fast + 1
+
+
+def test_without_the_route_the_rerun_answers_alone(browser, app_server, maps):
+    """A server without the route (or a route that fails) costs speed, not the answer."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    page.route("**/aeviz/decode*", lambda route: route.abort())
+    try:
+        page.goto(app_server.url)
+        page.wait_for_selector(map_drawn("latent_ae"), timeout=90_000)
+        wait_for_app_idle(page, 90_000)
+        m = maps["ae"]
+        z, _ = analysis.empty_spot(m["codes"], m["range"])
+        answers = _answers_after_click(page, "ae", m["range"], z)
+        assert answers and not any(a["fast"] for a in answers), answers
+        assert "empty space" in answers[-1]["text"] and Z_RE.search(answers[-1]["text"])
+        assert page.evaluate("window.__aevizClick.fast") == 0
+    finally:
+        context.close()
+
+
 def test_zoom_survives_a_click(explorer, maps, artifacts):
     page, m = explorer, maps["vae"]
     box = page.locator(map_area("latent_vae")).bounding_box()

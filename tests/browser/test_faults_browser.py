@@ -1,8 +1,10 @@
-"""A real ``streamlit run`` server stopped while a student's training runs: the at-exit hook stops
-the training threads, the server exits promptly and cleanly, and nothing half-written is left."""
+"""A real ``streamlit run`` server stopped while a student's training runs: the server's shutdown
+(aeviz/ui/server.py) stops the training threads, the server exits promptly and cleanly, and nothing
+half-written is left."""
 from __future__ import annotations
 
 import shutil
+import signal
 import time
 
 from conftest import CHECKPOINTS, StreamlitServer, wait_for_app_idle
@@ -27,7 +29,10 @@ def test_stopping_the_server_during_a_training(browser, tmp_path, artifacts):
     finally:
         server.stop()
     log = (artifacts / "streamlit-stop-during-training.log").read_text()
-    assert rc == 0, log[-3000:]
+    # Shut down gracefully, then ended by the same signal: uvicorn (the server st.App runs on) raises
+    # a caught SIGTERM again once it has shut down, so a service manager sees how it stopped.
+    assert rc in (0, -signal.SIGTERM), log[-3000:]
+    assert "aeviz: stopped 1 training(s): the server is shutting down" in log, log[-3000:]
     assert stopped_in < 60  # well inside a service manager's stop timeout (systemd: 90 s), even on a busy machine
     assert "Traceback" not in log and "terminate called" not in log, log[-3000:]
     assert sorted(p.name for p in root.iterdir()) == sorted(p.name for p in CHECKPOINTS.iterdir())

@@ -1,9 +1,11 @@
 // Hears clicks on one latent map (latent_map.js) and reports {x, y, row, seq} to Python, and rings
 // the clicked spot on the map. It relies on page structure (.st-key-<key> .aeviz-latent-map and its
-// __aevizMap), not a public Streamlit API: tests/browser/test_explorer_browser.py covers it.
+// __aevizMap; the panel's st.html element, .stHtml), not a public Streamlit API:
+// tests/browser/test_explorer_browser.py and test_click_delivery.py cover it.
 //
 // data: {target: the map's key, panel: the decoded panel's key, map: changes with the map,
-//        click: {x, y, seq} of the click the panel shows, or null}
+//        click: {x, y, seq} of the click the panel shows, or null,
+//        decode: {url, token, lang} of the decode route, or null}
 //
 // Why it is built this way (a click must never go unanswered):
 // - The map is found again on every press (a capture-phase pointerdown, before the map's own):
@@ -19,9 +21,15 @@
 // - The ring is drawn here, at the click, in the frame of the click; the server's answer (data.click)
 //   moves it only when it answers the latest click (a ring drawn from Python would arrive with the
 //   answer and cost the answer one more element to render).
+// - The panel's image is asked for first from the server's decode route (data.decode, see
+//   aeviz/ui/decode_route.py), which answers without a rerun, so without rendering the page; the
+//   click goes to Python once that answer is painted (or after FAST_WAIT_MS), and the rerun then
+//   repaints the panel with the same HTML and updates the rest. A painted fast answer is marked
+//   data-aeviz-fast: only the rerun's answer counts as answered for the resend.
 const RESEND_MS = 4000;
 const MAX_RESENDS = 4;
-const REG = window.__aevizClick || (window.__aevizClick = { targets: {}, installed: false, sent: 0, resent: 0, last: 0 });
+const FAST_WAIT_MS = 250;
+const REG = window.__aevizClick || (window.__aevizClick = { targets: {}, installed: false, sent: 0, resent: 0, fast: 0, last: 0 });
 
 function mapOf(target) {
   const root = document.querySelector(`.st-key-${target} .aeviz-latent-map`);
@@ -35,9 +43,38 @@ function ring(target, at) {
   if (root) root.__aevizMap.setMark('click', at ? { ...RING, x: at[0], y: at[1] } : null);
 }
 
+function answerOf(t) {
+  return t.panel ? document.querySelector(`.st-key-${t.panel} [data-aeviz-seq]`) : null;
+}
+
 function answered(t, seq) {
-  const el = t.panel && document.querySelector(`.st-key-${t.panel} [data-aeviz-seq]`);
-  return !!el && Number(el.dataset.aevizSeq) >= seq;
+  const el = answerOf(t);
+  return !!el && Number(el.dataset.aevizSeq) >= seq && !el.dataset.aevizFast;
+}
+
+// Ask the decode route for the panel's answer to `payload`; resolves once it is painted, or not.
+function fastAnswer(t, payload) {
+  const d = t.decode;
+  if (!d || !d.url || !window.fetch) return Promise.resolve(false);
+  const q = new URLSearchParams({ t: d.token, lang: d.lang, seq: String(payload.seq) });
+  if (payload.row !== null && payload.row !== undefined) q.set('row', String(payload.row));
+  else { q.set('x', String(payload.x)); q.set('y', String(payload.y)); }
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), FAST_WAIT_MS);
+  return fetch(`${d.url}?${q}`, { signal: abort.signal, cache: 'no-store', credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.text() : null))
+    .then((html) => {
+      const box = html && t.panel && document.querySelector(`.st-key-${t.panel} .stHtml`);
+      const el = answerOf(t);
+      if (!box || t.lastSeq !== payload.seq || (el && Number(el.dataset.aevizSeq) >= payload.seq)) return false;
+      box.innerHTML = html; // Streamlit's st.html sets innerHTML too; its next render replaces ours
+      const answer = box.querySelector('[data-aeviz-seq]');
+      if (answer) answer.dataset.aevizFast = '1';
+      REG.fast += 1;
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => clearTimeout(timer));
 }
 
 function check(t, seq) {
@@ -62,9 +99,16 @@ function onMapClick(target, ev) {
   const payload = { x: x, y: y, row: row, seq: REG.last };
   t.pending = { payload: payload, tries: 0 };
   t.lastSeq = payload.seq;
-  REG.sent += 1;
-  t.send('click', payload);
-  setTimeout(() => check(t, payload.seq), RESEND_MS);
+  let sent = false;
+  const send = () => {
+    if (sent) return;
+    sent = true;
+    REG.sent += 1;
+    t.send('click', payload);
+    setTimeout(() => check(t, payload.seq), RESEND_MS);
+  };
+  // The rerun starts once the fast answer is on screen: its page renders would delay that paint.
+  fastAnswer(t, payload).then(send, send);
 }
 
 function hook(target) {
@@ -92,6 +136,7 @@ export default function(component) {
   const t = REG.targets[data.target] || (REG.targets[data.target] = { target: data.target, pending: null });
   t.panel = data.panel;
   t.send = setTriggerValue;
+  t.decode = data.decode || null;
   install();
   // The ring of the click the panel shows (one restored from a link too), unless a later click is
   // on its way: its ring is drawn already.
