@@ -6,10 +6,12 @@ the page's navigation start):
 
 - first visit: the websocket opened, its first and last message of the page's run, the plotly
   bundle's download if the page asked for it, and each map drawn;
-- each click (N per map, seeded spots): the map's own click (latent_map.js); the rerun message sent over the
-  websocket (Streamlit flushes a component's trigger in a ``setTimeout(0)``, after the frame the
-  click causes); the first message back; the new decoded image in the DOM and painted; and the
-  frame in which the hover preview beside the map shows the clicked z, decoded in the browser.
+- each click (N per map, seeded spots): the map's own click (latent_map.js); the decode route asked
+  and its reply (aeviz/ui/decode_route.py); the new decoded image in the DOM and painted (the
+  route's answer); the frame in which the hover preview beside the map shows the clicked z,
+  decoded in the browser; the rerun message sent over the websocket (click.js sends it once the
+  route's answer is painted; Streamlit flushes a component's trigger in a ``setTimeout(0)``); the
+  first message back; and the fragment rerun's answer painted.
 
 Prints the medians and p95 of each phase; the last line is one JSON object with them.
 
@@ -46,6 +48,15 @@ HOOKS = """() => {
     return ws;
   };
   window.WebSocket.prototype = Native.prototype;
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = (url, opts) => {
+    const p = nativeFetch(url, opts);
+    if (String(url).includes('/aeviz/decode')) {
+      t.click.push(['route_asked', performance.now()]);
+      p.then(() => t.click.push(['route_reply', performance.now()]), () => {});
+    }
+    return p;
+  };
   new MutationObserver(() => {
     for (const slot of ['ae', 'vae']) {
       if (document.querySelector(`.st-key-latent_${slot} canvas[data-points]`)) once(`map_${slot}_drawn`);
@@ -77,8 +88,8 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     log = tempfile.NamedTemporaryFile("w", prefix="click-breakdown-", suffix=".log", delete=False)
     proc, url = start_server(log, warm=True)
-    phases: dict[str, list[float]] = {"map_click": [], "preview_pinned": [], "sent": [], "first_reply": [],
-                                      "image_painted": []}
+    phases: dict[str, list[float]] = {"map_click": [], "route_asked": [], "route_reply": [], "image_painted": [],
+                                      "preview_pinned": [], "sent": [], "first_reply": [], "rerun_painted": []}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -104,14 +115,18 @@ def main() -> None:
                     page.evaluate("() => { window.__aevizPhases.click = []; }")
                     page.evaluate(PREVIEW_PROBE_JS, f"hover_{slot}")
                     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-                    page.wait_for_function("() => window.__aevizLat.t1 !== null", timeout=10_000)
+                    page.wait_for_function("() => window.__aevizLat.t2 !== null", timeout=10_000)
                     page.wait_for_function("() => window.__aevizPreview.t !== null", timeout=10_000)
                     r = page.evaluate("() => ({t0: window.__aevizLat.t0, t1: window.__aevizLat.t1,"
+                                      " t2: window.__aevizLat.t2,"
                                       " preview: window.__aevizPreview.t, events: window.__aevizPhases.click})")
                     first = {}
                     for name, at in r["events"]:
                         first.setdefault(name, at - r["t0"])
                     phases["map_click"].append(first.get("map_click"))
+                    phases["route_asked"].append(first.get("route_asked"))
+                    phases["route_reply"].append(first.get("route_reply"))
+                    phases["rerun_painted"].append(r["t2"] - r["t0"])
                     phases["preview_pinned"].append(r["preview"] - r["t0"])
                     phases["sent"].append(first.get("send"))
                     phases["first_reply"].append(first.get("recv"))

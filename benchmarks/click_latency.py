@@ -51,6 +51,7 @@ def main() -> None:
     ready_s = time.time() - t_start
     times: dict[str, list[float]] = {"ae": [], "vae": []}
     previews: list[float] = []
+    reruns: list[float] = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -79,6 +80,11 @@ def main() -> None:
                         continue
                     ms = page.evaluate("() => window.__aevizLat.t1 - window.__aevizLat.t0")
                     times[slot].append(ms)
+                    try:
+                        page.wait_for_function("() => window.__aevizLat.t2 !== null", timeout=10_000)
+                        reruns.append(page.evaluate("() => window.__aevizLat.t2 - window.__aevizLat.t0"))
+                    except Exception:  # noqa: BLE001 - reported below as fewer rerun answers than clicks
+                        print(f"{slot} click {i + 1}: no rerun answer within 10 s")
                     preview = page.evaluate("() => window.__aevizPreview.t === null ? null"
                                             " : window.__aevizPreview.t - window.__aevizLat.t0")
                     if preview is not None:
@@ -94,6 +100,8 @@ def main() -> None:
             print(f"{slot}: n={len(values)} p50 {np.percentile(values, 50):.1f} ms, "
                   f"p95 {np.percentile(values, 95):.1f} ms")
     print(json.dumps({"p50_ms": percentile(everything, 50), "p95_ms": percentile(everything, 95),
+                      "rerun_p50_ms": percentile(reruns, 50), "rerun_p95_ms": percentile(reruns, 95),
+                      "rerun_answers": len(reruns),
                       "preview_p50_ms": percentile(previews, 50), "preview_p95_ms": percentile(previews, 95),
                       "clicks": int(everything.size), "gap_s": args.gap, "first_visit_s": round(first_visit, 2),
                       "warm": args.warm, "cpu_count": os.cpu_count()}))

@@ -133,20 +133,24 @@ def percentile(values, q: float) -> float | None:
 # number of the click it shows (data-aeviz-seq, see click.js), and each click's number is larger
 # than any before. Any other change inside the panel does not count: when a rerun starts,
 # Streamlit marks the old answer stale (data-stale, a class), which is not the new image.
+# t1: the first answer painted (the decode route's, or the rerun's where there is no route);
+# t2: the fragment rerun's answer painted (not marked data-aeviz-fast), which follows it.
 PROBE_JS = """
 (slot) => {
-  const seqOf = () => {
-    const el = document.querySelector(`.st-key-decoded_${slot} [data-aeviz-seq]`);
-    return el ? Number(el.dataset.aevizSeq) : 0;
-  };
-  const state = window.__aevizLat = {t0: null, t1: null, seq: seqOf()};
+  const answerEl = () => document.querySelector(`.st-key-decoded_${slot} [data-aeviz-seq]`);
+  const seqOf = () => { const el = answerEl(); return el ? Number(el.dataset.aevizSeq) : 0; };
+  const state = window.__aevizLat = {t0: null, t1: null, t2: null, seq: seqOf()};
   document.addEventListener('mousedown', () => { if (state.t0 === null) state.t0 = performance.now(); },
                             {capture: true, once: true});
+  const before = state.seq;
+  let seen1 = false, seen2 = false;
   const check = () => {
     const el = document.querySelector(`.st-key-decoded_${slot}`);
-    if (el && seqOf() > state.seq && el.querySelector('img') && state.t1 === null) {
-      state.seq = seqOf();
-      requestAnimationFrame(() => { state.t1 = performance.now(); });
+    if (!el || seqOf() <= before || !el.querySelector('img')) return;
+    if (!seen1) { seen1 = true; requestAnimationFrame(() => { state.t1 = performance.now(); }); }
+    if (!seen2 && !answerEl().dataset.aevizFast) {
+      seen2 = true;
+      requestAnimationFrame(() => { state.t2 = performance.now(); });
       obs.disconnect();
     }
   };
