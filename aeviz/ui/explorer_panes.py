@@ -5,7 +5,9 @@ Speed (streamlit-notes §2): each map is drawn in the page body, once, from data
 contexts kept a first visit's maps off screen for seconds); a click does not rerun it. A small
 listener component beside the map hears the map's clicks (exact data coordinates, on a point or
 on empty space) and sends them to Python, which reruns only the fragment that shows the decoded
-image. Zoom and pan survive because the map is never redrawn from Python.
+image. Before that, the listener fills the panel from the server's decode route (decode_route.py:
+the same decode and HTML, without the page renders a rerun costs). Zoom and pan survive because
+the map is never redrawn from Python.
 
 A click on a data point (the map reports its row) also shows that test image
 with both reconstructions, and a ring marks the same image in the other map."""
