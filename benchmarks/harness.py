@@ -120,6 +120,24 @@ def torch_bce_as_loss():
         losses.summed_bce_with_logits = own
 
 
+def cpu_jiffies() -> tuple[int, int] | None:
+    """(stolen, total) CPU time of the whole machine so far, from Linux's /proc/stat (None
+    elsewhere). On a virtual machine "stolen" is time the host gave the VM's cores to others."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_pct(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of the CPU time between two ``cpu_jiffies()`` that the host took, in %."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return round(100.0 * (after[0] - before[0]) / (after[1] - before[1]), 1)
+
+
 def percentile(values, q: float) -> float | None:
     if not len(values):
         return None
