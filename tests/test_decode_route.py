@@ -22,7 +22,7 @@ AE = ROOT / "checkpoints" / "mnist-ae"
 def target():
     model = load_model(AE).requires_grad_(False)
     codes = np.array([[0.5, -1.0], [2.0, 3.0]], dtype=np.float32)
-    token = decode_route.register(f"{AE}|test", model, codes, "mnist-ae <b>")
+    token = decode_route.register(f"{AE}|test", lambda: decode_route.Target(model, codes, "mnist-ae <b>"))
     return model, codes, token
 
 
@@ -83,10 +83,11 @@ def test_malformed_requests_are_refused(target, params):
 def test_registration_is_shared_and_bounded():
     model = torch.nn.Identity()
     codes = np.zeros((1, 2), np.float32)
-    a = decode_route.register("k|1", model, codes, "a")
-    assert decode_route.register("k|1", model, codes, "a") == a  # every session showing it: one token
+    target = decode_route.Target(model, codes, "a")
+    a = decode_route.register("k|1", lambda: target)
+    assert decode_route.register("k|1", lambda: target) == a  # every session showing it: one token
     for i in range(decode_route.MAX_TARGETS + 5):
-        decode_route.register(f"filler|{i}", model, codes, "f")
+        decode_route.register(f"filler|{i}", lambda: decode_route.Target(model, codes, "f"))
     assert len(decode_route._targets) <= decode_route.MAX_TARGETS
 
 

@@ -232,7 +232,7 @@ def test_a_closed_tab_leaves_no_thread_and_nothing_to_save(small, tmp_path):
 
 
 def test_stopping_the_server_ends_every_training_before_exit(small):
-    """What the studio registers at exit (``registry.stop_all(..., 5.0)``): every job is told to
+    """What the studio runs at exit (``stop_trainings``: ``registry.stop_all(..., 5.0)``): every job is told to
     stop and its threads have ended before the interpreter tears torch down."""
     reg = JobRegistry(max_running=2)
     jobs = [reg.submit(owner, lambda: Job(spec(epochs=500), small, heartbeat_s=1e9)) for owner in ("a", "b")]

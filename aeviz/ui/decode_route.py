@@ -21,6 +21,7 @@ import html
 import math
 import threading
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import torch
@@ -53,15 +54,19 @@ def token_for(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def register(key: str, model: torch.nn.Module, codes: np.ndarray, name: str) -> str:
-    """Make ``model`` decodable through the route; returns its token. ``key`` identifies the
-    checkpoint version (path and mtime), so every session showing it shares one token."""
+def register(key: str, target: Callable[[], Target]) -> str:
+    """Make a pane decodable through the route; returns its token. ``key`` identifies the
+    checkpoint version (path and mtime), so every session showing it shares one token; ``target``
+    is called only when the key is not registered yet (a click's rerun then costs one lookup)."""
     token = token_for(key)
     with _lock:
-        if token not in _targets:
-            if len(_targets) >= MAX_TARGETS:
+        known = token in _targets
+    if not known:
+        built = target()
+        with _lock:
+            if len(_targets) >= MAX_TARGETS and token not in _targets:
                 _targets.pop(next(iter(_targets)))
-            _targets[token] = Target(model, codes, name)
+            _targets[token] = built
     return token
 
 

@@ -123,8 +123,8 @@ def route_key(pane: Pane, dataset: str) -> str:
 def _fast_answer(pane: Pane, dataset: str) -> dict:
     """Where click.js asks for the panel's answer before the rerun (decode_route.py): the route, and
     this pane's token there, registered with the same cached model and codes the fragment uses."""
-    token = decode_route.register(route_key(pane, dataset), get_model(pane.path),
-                                  data.map_data(pane.path, pane.mtime, dataset)["codes"], pane.name)
+    token = decode_route.register(route_key(pane, dataset), lambda: decode_route.Target(
+        get_model(pane.path), data.map_data(pane.path, pane.mtime, dataset)["codes"], pane.name))
     return {"url": decode_route.route_path(), "token": token, "lang": current_language()}
 
 

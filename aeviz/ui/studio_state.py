@@ -25,7 +25,6 @@ def get_registry() -> JobRegistry:
     """Shared by every session: the server-wide limit on concurrent trainings (AEVIZ_MAX_TRAININGS)."""
     registry = JobRegistry()
     _registries.append(registry)
-    atexit.register(registry.stop_all, SHUTDOWN_REASON, 5.0)
     return registry
 
 
@@ -36,6 +35,11 @@ def stop_trainings(wait_s: float = 5.0) -> int:
     for registry in _registries:
         registry.stop_all(SHUTDOWN_REASON, wait_s)
     return running
+
+
+# A process that exits normally (the CLI, AppTest) stops them at exit; the app's server, which
+# exits by its stop signal, in its shutdown (aeviz/ui/server.py).
+atexit.register(stop_trainings)
 
 
 def owner_id() -> str:
