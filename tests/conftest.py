@@ -126,6 +126,20 @@ def wait_for_app_idle(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
 
 
+# The explorer panel's answer to the last click on map `slot` is the fragment rerun's: the decode
+# route's earlier one (data-aeviz-fast) shows the same image, but the rerun then replaces it, and only
+# the rerun brings the rest (the URL, the comparison row). A test that holds the panel's elements
+# (their boxes, their attributes) waits for it.
+RERUN_ANSWERED = ("(s) => { const t = window.__aevizClick && window.__aevizClick.targets[`latent_${s}`];"
+                  " const el = document.querySelector(`.st-key-decoded_${s} [data-aeviz-seq]`);"
+                  " return !!(t && t.lastSeq && el && Number(el.dataset.aevizSeq) === t.lastSeq"
+                  " && !el.dataset.aevizFast); }")
+
+
+def wait_for_rerun_answer(page, slot: str, timeout_ms: int = 30000) -> None:
+    page.wait_for_function(RERUN_ANSWERED, arg=slot, timeout=timeout_ms)
+
+
 def component_data(at, name: str) -> list[dict]:
     """The data each of an AppTest run's components called ``name`` was given (in page order)."""
     import json

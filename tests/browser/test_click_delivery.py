@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from conftest import map_area, map_drawn, wait_for_app_idle
+from conftest import map_area, map_drawn, wait_for_app_idle, wait_for_rerun_answer
 
 pytestmark = pytest.mark.browser
 
@@ -37,17 +37,9 @@ def _answered_seq(page, slot: str) -> int:
         " return el ? Number(el.dataset.aevizSeq) : 0; }", slot))
 
 
-# The fragment rerun's answer: the decode route's earlier one (data-aeviz-fast) shows the image, but
-# only the rerun brings the rest (the URL, the comparison row), so only it counts here.
-ANSWERED = ("(s) => { const t = window.__aevizClick && window.__aevizClick.targets[`latent_${s}`];"
-            " const el = document.querySelector(`.st-key-decoded_${s} [data-aeviz-seq]`);"
-            " return !!(t && t.lastSeq && el && Number(el.dataset.aevizSeq) === t.lastSeq"
-            " && !el.dataset.aevizFast); }")
-
-
 def _wait_answer(page, slot: str, timeout_ms: int) -> int:
     """Waits until the panel answers the last click click.js sent on map ``slot``; returns its seq."""
-    page.wait_for_function(ANSWERED, arg=slot, timeout=timeout_ms)
+    wait_for_rerun_answer(page, slot, timeout_ms)
     return _answered_seq(page, slot)
 
 

@@ -14,7 +14,7 @@ import pytest
 from aeviz import analysis, load_model, plots
 from aeviz.data import load_dataset
 
-from conftest import map_area, map_drawn, map_view, wait_for_app_idle
+from conftest import map_area, map_drawn, map_view, wait_for_app_idle, wait_for_rerun_answer
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def _click_and_read(page, slot: str, axis_range, z, expect: str | None = None) -
         " return el && el.innerText !== before && el.querySelector('img') &&"
         " (!expect || el.innerText.includes(expect)); }",
         arg=[f".st-key-decoded_{slot}", before, expect], timeout=30_000)
+    wait_for_rerun_answer(page, slot)
     return decoded.inner_text()
 
 

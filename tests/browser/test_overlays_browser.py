@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import map_area, map_drawn, wait_for_app_idle
+from conftest import map_area, map_drawn, wait_for_app_idle, wait_for_rerun_answer
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +32,8 @@ def test_maps_and_decoded_image_are_projector_sized(projector):
         assert page.locator(f".st-key-latent_{slot}").bounding_box()["width"] >= 560
     box = page.locator(map_area("latent_ae")).bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    wait_for_rerun_answer(page, "ae")
     image = page.locator(".st-key-decoded_ae img")
-    image.wait_for(timeout=30_000)
     assert image.bounding_box()["width"] >= 160
 
 
