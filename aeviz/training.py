@@ -162,6 +162,13 @@ def make_optimizer(model, cfg: TrainConfig, device: torch.device) -> torch.optim
     return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
+def warm_up() -> None:
+    """Build one throwaway optimizer. A process's first torch optimizer imports torch._dynamo
+    (torch.optim wraps every constructor in it): ~2 s on a 2-core machine, which the server's
+    warm-up pays instead of the studio's first training."""
+    make_optimizer(torch.nn.Linear(1, 1), TrainConfig(), torch.device("cpu"))
+
+
 def iter_batches(images_u8: torch.Tensor, labels: torch.Tensor, perm: torch.Tensor, batch_size: int):
     """(x float (B, 1, 28, 28) in [0, 1], y) for consecutive slices of ``perm``: the same batches as
     slicing ``perm`` one batch at a time, but converted CHUNK_SAMPLES images at a time."""

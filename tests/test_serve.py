@@ -48,6 +48,14 @@ def _upstream(url: str, cookie: str | None) -> tuple[str, str | None]:
         return r.headers["X-Aeviz-Upstream"], r.headers.get("Set-Cookie")
 
 
+def test_every_replica_warmed_up_fully(cluster):
+    from aeviz.ui.launch import WARM_LINE
+
+    for i in range(cluster.replicas):
+        log = (cluster.run / f"replica-{i}.log").read_text(errors="replace")
+        assert WARM_LINE in log and "warm-up skipped" not in log, log[-2000:]
+
+
 def test_sessions_stick_to_one_replica_and_spread_over_both(cluster):
     first, set_cookie = _upstream(cluster.url + "/", None)
     assert set_cookie and set_cookie.startswith("aeviz_route=")

@@ -8,7 +8,8 @@ encoding the test images and building the cached figures (5-6 s). Here a backgro
 torch while the server starts, then opens the default page once over Streamlit's own websocket,
 the way a browser does but without rendering anything: every cache that page fills (models, data,
 codes, figures, metrics, the hover decoders) is filled by the same code, with the same keys, before
-anyone arrives. It prints ``aeviz: warm in N.N s`` when done (benchmarks wait for that line).
+anyone arrives; then it builds one throwaway optimizer, whose first construction in a process
+imports torch._dynamo (~2 s), so the studio's first training does not wait for it. It prints ``aeviz: warm in N.N s`` when done (benchmarks wait for that line).
 """
 from __future__ import annotations
 
@@ -75,6 +76,9 @@ def _warm() -> None:
                     raise
                 time.sleep(0.1)
         warm_page(url)
+        from aeviz import training
+
+        training.warm_up()
         print(f"{WARM_LINE} {time.monotonic() - t0:.1f} s", flush=True)
     except Exception as e:  # noqa: BLE001 - a failed warm-up only means a slower first visit
         print(f"aeviz: warm-up skipped ({type(e).__name__}: {e})", flush=True)
