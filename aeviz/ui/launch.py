@@ -9,7 +9,8 @@ torch while the server starts, then opens the default page once over Streamlit's
 the way a browser does but without rendering anything: every cache that page fills (models, data,
 codes, figures, metrics, the hover decoders) is filled by the same code, with the same keys, before
 anyone arrives; then it builds one throwaway optimizer, whose first construction in a process
-imports torch._dynamo (~2 s), so the studio's first training does not wait for it. It prints ``aeviz: warm in N.N s`` when done (benchmarks wait for that line).
+imports torch._dynamo (~2 s), so the studio's first training does not wait for it. It prints
+``aeviz: warm in N.N s`` when done (benchmarks wait for that line).
 """
 from __future__ import annotations
 
