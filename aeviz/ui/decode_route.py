@@ -26,8 +26,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from aeviz import canvas_data
 from aeviz.i18n import LANGUAGES, translate
+from aeviz.ui.image_html import img_tag
 
 PATH = "/aeviz/decode"
 DECODED_PX = 180  # the decoded image's width: readable from the back of a classroom
@@ -80,17 +80,6 @@ def decode(model: torch.nn.Module, z) -> np.ndarray:
     """One z -> (28, 28) image in [0, 1]."""
     zt = torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(1, -1)
     return model.decode(zt)[0, 0].numpy()
-
-
-def img_tag(image: np.ndarray, width: str = "100%", title: str = "", border: str = "#bbbbbb") -> str:
-    # Inline (a data URI) with the element: painted without a second request. The pixel size as
-    # attributes gives the box its height before the PNG is decoded: without it a new image is a
-    # few pixels tall for a frame, and the panel below it jumps.
-    h, w = image.shape[:2]
-    return (f'<img src="{canvas_data.png_data_uri(image)}" width="{w}" height="{h}" alt="{title}" title="{title}"'
-            f' style="width:{width};height:auto;'
-            f'image-rendering:pixelated;image-rendering:crisp-edges;border:2px solid {border};'
-            f'border-radius:4px;display:block;background:#000">')
 
 
 def answer_html(lang: str, name: str, image: np.ndarray, z, row: int | None, seq: int | None) -> str:

@@ -14,6 +14,7 @@ from aeviz import analysis, canvas_data, measures, plots
 from aeviz.i18n import translate
 from aeviz.checkpoints import read_config
 from aeviz.ui import decode_route
+from aeviz.ui.image_html import img_tag  # noqa: F401 - the pages' images, data.img_tag
 from aeviz.ui.state import checkpoint_root, checkpoints_for, first_time, get_dataset, get_model
 from aeviz.ui.texts import class_names
 
@@ -198,7 +199,6 @@ def reconstruct(path: str, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 png_data_uri = canvas_data.png_data_uri
-img_tag = decode_route.img_tag  # the decoded panel's image, and every other image of the explorer
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
