@@ -5,12 +5,15 @@ AppTest does not simulate ``run_every`` (streamlit-notes §5), so a test takes t
 ``session_state["studio_job"]``, waits for it, and reruns the page."""
 from __future__ import annotations
 
-import json
+import dataclasses
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from aeviz.checkpoints import list_checkpoints, load_model
+from aeviz.plots import axis_range_for
+from conftest import component_data, latent_maps
 
 TIMEOUT = 90
 SCRIPT = "from aeviz.ui.pages import studio\nstudio.page()\n"
@@ -65,13 +68,17 @@ def test_one_epoch_run_shows_maps_and_saves_a_checkpoint(studio, tmp_path):
     assert "Finished: 1 of 1 epochs" in text, text
     assert "AE + VAE · MLP · BCE loss · β 1 · 1 epoch · batch 128 · lr 0.001 · seed 0" in text
     assert at.get("progress")[0].proto.value == 100
-    assert len(at.get("plotly_chart")) == 3  # the loss curves and two latent maps
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    titles = [(s["layout"].get("title") or {}).get("text") for s in specs]
-    assert titles[1:] == ["AE · epoch 1", "VAE · epoch 1"]
-    assert len(specs[1]["data"]) == 10  # one trace per digit class
-    assert [a["text"] for a in specs[0]["layout"]["annotations"]] == [
-        "Reconstruction loss per image", "KL term per image (VAE)"]
+    # Finished: the maps are the explorer's map widget and the curves a canvas, no plotly chart
+    # (its bundle kept the finished view off screen for seconds).
+    assert not at.get("plotly_chart")
+    maps = latent_maps(at)
+    assert [m["label"] for m in maps] == ["AE · epoch 1", "VAE · epoch 1"]
+    assert [m["id"] for m in maps] == [f"studio-{job.id}-ae", f"studio-{job.id}-vae"]
+    assert [len(m["classes"]) for m in maps] == [10, 10]  # one per digit class
+    assert sum(len(c["xs"]) for c in maps[0]["classes"]) == len(job.view().runs["ae"].labels)
+    (curves,) = component_data(at, "aeviz_canvas_plot")
+    assert [p["title"] for p in curves["panels"]] == ["Reconstruction loss per image", "KL term per image (VAE)"]
+    assert [s["name"] for s in curves["panels"][0]["series"]] == ["AE reconstruction", "VAE reconstruction"]
     assert len(at.get("image")) == 1 and at.get("image")[0].proto.imgs[0].url.endswith(".png")
     assert not at.button(key="studio_start").disabled and at.button(key="studio_stop").disabled
 
@@ -147,3 +154,44 @@ def test_stop_and_divergence_are_shown(studio):
     at.button(key="studio_stop").click().run()
     _finish(at)
     assert "stopped by the user" in _texts(at)
+
+
+def test_the_replay_moves_the_map_between_epochs_on_fixed_axes(studio):
+    """The replay's map keeps its id and, on fixed axes, its range from epoch to epoch: the browser
+    keeps the teacher's zoom while the scrubber moves (web/latent_map.js)."""
+    at = studio
+    at.radio(key="studio_mode").set_value("ae").run()
+    _start(at, epochs=2)
+    job = _finish(at)
+    (last,) = latent_maps(at)
+    assert last["label"] == "AE · epoch 2"
+    at.slider(key=f"studio_epoch_{job.id}").set_value(1).run()
+    assert not at.exception
+    (first,) = latent_maps(at)
+    assert first["label"] == "AE · epoch 1" and first["id"] == last["id"]
+    assert first["range"] == last["range"]  # fixed axes (on by default): one range for every epoch
+    history = job.view().runs["ae"].history
+    xs = sorted(x for c in first["classes"] for x in c["xs"])
+    assert np.allclose(xs, np.sort(np.round(history[0].latents[:, 0], 3)), atol=1e-3)  # epoch 1's codes
+    at.toggle(key=f"studio_fixed_axes_{job.id}").set_value(False).run()
+    (own,) = latent_maps(at)
+    assert np.allclose(own["range"], axis_range_for(history[0].latents)) and own["range"] != first["range"]
+
+
+def test_a_poll_waits_for_the_end_only_when_it_is_due_within_the_wait(studio):
+    """``ends_soon``: the live view waits (up to END_WAIT_S) for a run whose steps are all done or
+    whose estimate says it ends within the wait, so the finished view is not a poll late; a run
+    further from its end is drawn and left alone."""
+    from aeviz.ui.studio_live import END_WAIT_S, POLL_S, ends_soon
+
+    at = studio
+    at.radio(key="studio_mode").set_value("ae").run()
+    _start(at, epochs=1)
+    finished = _finish(at).view()
+    assert not ends_soon(finished)
+    running = dataclasses.replace(finished, state="running")
+    assert ends_soon(dataclasses.replace(running, fraction=1.0, eta_seconds=None))  # the last test pass
+    assert ends_soon(dataclasses.replace(running, fraction=0.95, eta_seconds=END_WAIT_S / 2))
+    assert not ends_soon(dataclasses.replace(running, fraction=0.5, eta_seconds=3.0))
+    assert not ends_soon(dataclasses.replace(running, fraction=0.0, eta_seconds=None))  # not started
+    assert 0 < END_WAIT_S < POLL_S - 0.2  # the wait is over before the next poll is due

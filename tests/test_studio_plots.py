@@ -1,5 +1,6 @@
-"""The studio's live plots as data for web/live_plots.js: the same content as the plotly figures
-drawn once a run is over, as JSON-safe lists."""
+"""The studio's plots as data for the browser, JSON-safe lists: the live curves and maps for
+web/canvas_plots.js (the content of the plotly figures, which AEVIZ_LIVE_PLOTS=plotly draws), and a
+finished run's maps for the explorer's map widget (web/latent_map.js)."""
 import json
 
 import numpy as np
@@ -52,3 +53,28 @@ def test_live_map_is_the_map_of_the_epoch_as_lists():
     assert all(np.isfinite(data["range"]))  # the NaN row does not spoil the axes
     fixed = (-3.0, 3.0, -2.0, 2.0)
     assert studio_plots.live_map_data(codes, labels, names, "t", fixed)["range"] == list(fixed)
+
+
+def test_a_finished_runs_map_is_the_explorers_map_widget_without_its_nan_codes():
+    rng = np.random.default_rng(1)
+    codes = rng.normal(size=(1000, 2)).astype(np.float32)
+    codes[[3, 7]] = np.nan
+    codes[9, 0] = np.inf
+    labels = rng.integers(0, 10, 1000)
+    names = [f"class {i}" for i in range(10)]
+    data = studio_plots.final_map_data(codes, labels, names, "VAE · epoch 10", "studio-4-vae", height=420)
+    json.loads(json.dumps(data, allow_nan=False))
+    assert data["kind"] == "latent" and data["id"] == "studio-4-vae" and data["label"] == "VAE · epoch 10"
+    assert data["height"] == 420 and data["legend"] and data["tooltip"]
+    assert [c["name"] for c in data["classes"]] == names
+    assert sum(len(c["xs"]) for c in data["classes"]) == 997  # the three rows that are not finite are left out
+    kept = np.isfinite(codes).all(axis=1)
+    assert sorted(r for c in data["classes"] for r in c["rows"]) == list(range(997))
+    for c, name in enumerate(names):
+        (cls,) = [k for k in data["classes"] if k["name"] == name]
+        assert np.allclose(cls["xs"], codes[kept][labels[kept] == c, 0], atol=5e-4)
+    assert all(np.isfinite(data["range"]))
+    fixed = (-3.0, 3.0, -2.0, 2.0)
+    assert studio_plots.final_map_data(codes, labels, names, "t", "m", fixed)["range"] == list(fixed)
+    nothing = studio_plots.final_map_data(np.full((5, 2), np.nan), np.zeros(5, int), names, "t", "m")
+    assert nothing["classes"] == [] and nothing["range"] == [-1.0, 1.0, -1.0, 1.0]

@@ -1,7 +1,7 @@
 """The studio's live view: a fragment that polls the job (``run_every``) and draws its progress,
-loss curves, latent maps and reconstructions (the curves and maps on canvases while it runs, plotly
-charts once it is done); then the same view replays any epoch with a scrubber. It only reads the
-job (``Job.view()`` is a copy), so it never blocks it."""
+loss curves, latent maps and reconstructions (all on canvases, see ``LIVE_CANVAS``); then the same
+view replays any epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it
+never blocks it."""
 from __future__ import annotations
 
 import os
@@ -9,83 +9,39 @@ import os
 import numpy as np
 import streamlit as st
 
-from aeviz.job_progress import ABANDONED, SHUTDOWN, STOPPED_BY_USER, JobView
-from aeviz.jobs import Busy, JobSpec
+from aeviz.job_progress import JobView
+from aeviz.jobs import Busy
 from aeviz.plots import axis_range_for
 from aeviz.ui import export_ui, url_state
 from aeviz.ui import studio_state as state
 from aeviz.ui.canvas_plot import canvas_plot
 from aeviz.ui.lang import t
-from aeviz.ui.studio_plots import (LOSS_LABELS, latent_map, live_curves_data, live_map_data, loss_figure,
-                                   reconstruction_strip, shared_range)
+from aeviz.ui.latent_map import latent_map as map_widget
+from aeviz.ui.studio_plots import (LOSS_LABELS, final_map_data, latent_map, live_curves_data, live_map_data,
+                                   loss_figure, reconstruction_strip, shared_range)
+from aeviz.ui.studio_texts import busy_text, describe, kind_name, progress_text, status_message
 from aeviz.ui.texts import class_names, data_line
 
 POLL_S = 1.0  # seconds between redraws while training (each one is also the job's heartbeat)
-REASONS = {STOPPED_BY_USER: "user", ABANDONED: "abandoned", SHUTDOWN: "shutdown"}
-# While a run is under way its loss curves and maps are canvases redrawn in place (aeviz/ui/canvas_plot.py):
-# a plotly chart would be rebuilt from scratch at every poll. AEVIZ_LIVE_PLOTS=plotly draws plotly
-# charts instead, to measure what that costs (benchmarks/studio_default_run.py --browser --baseline).
+# A poll that expects the run to end within this many seconds waits for the end there, so the
+# finished view comes at once rather than up to a poll later. Less than POLL_S minus a redraw: the
+# wait must be over before the next poll is due.
+END_WAIT_S = 0.6
+# The loss curves and maps are drawn on canvases. While a run is under way they are redrawn in place
+# (aeviz/ui/canvas_plot.py), where a plotly chart would be rebuilt from scratch at every poll; once it
+# is over the maps are the explorer's map widget (zoom, pan, class toggles, tooltips), where plotly's
+# bundle took 2-3 s of a 2-core machine to put the finished view on screen. AEVIZ_LIVE_PLOTS=plotly
+# draws plotly charts instead, to measure what that costs (benchmarks/studio_default_run.py --browser
+# --baseline).
 LIVE_CANVAS = os.environ.get("AEVIZ_LIVE_PLOTS", "canvas") != "plotly"
 
 
-def kind_name(kind: str) -> str:
-    return t(f"studio.kind.{kind}")
-
-
-def _fmt_seconds(s: float) -> str:
-    return t("studio.progress.seconds", s=s) if s < 90 else t("studio.progress.minutes", m=s / 60)
-
-
-def progress_text(view: JobView) -> str:
-    slowest = min(view.runs.values(), key=lambda r: r.step)
-    speed = t("studio.progress.speed", rate=view.samples_per_second)
-    if view.state == "running":
-        left = (t("studio.progress.left", time=_fmt_seconds(view.eta_seconds)) if view.eta_seconds is not None
-                else t("studio.progress.starting"))
-        return t("studio.progress.running", epoch=max(slowest.epoch, 1), epochs=slowest.epochs, step=slowest.step,
-                 steps=slowest.total_steps, speed=speed, left=left)
-    return t("studio.progress.done", state=t(f"studio.state.{view.state}"), recorded=view.epochs_recorded,
-             epochs=slowest.epochs, time=_fmt_seconds(view.seconds), speed=speed)
-
-
-def describe(spec: JobSpec) -> str:
-    """``JobSpec.describe`` in the page's language: what is being trained, and how."""
-    tc = spec.train
-    names = [t("studio.describe.denoising", noise=tc.noise_std) if k == "denoising-ae" else kind_name(k)
-             for k in spec.kinds]
-    parts = [" + ".join(names), spec.arch.upper(), t("studio.describe.loss", name=tc.recon_loss.upper())]
-    if "vae" in spec.kinds:
-        parts.append(t("studio.describe.beta", beta=tc.beta))
-    parts += [t("studio.describe.epochs" if tc.epochs != 1 else "studio.describe.epoch", n=tc.epochs),
-              t("studio.describe.batch", n=tc.batch_size), t("studio.describe.lr", lr=tc.lr),
-              t("studio.describe.seed", seed=tc.seed)]
-    return " · ".join(parts)
-
-
-def reason_text(reason: str) -> str:
-    return t(f"studio.reason.{REASONS[reason]}") if reason in REASONS else reason
-
-
-def status_message(view: JobView) -> str:
-    """``JobView.message`` in the page's language, from the numbers behind it."""
-    parts = []
-    if view.state == "abandoned":
-        parts.append(t("studio.status.abandoned_reason", reason=reason_text(view.reason or ABANDONED)))
-    elif view.state == "cancelled" and view.reason:
-        parts.append(t("studio.status.cancelled_reason", reason=reason_text(view.reason)))
-    for kind, run in view.runs.items():
-        d = run.detail
-        if run.status == "diverged" and {"epoch", "step", "loss", "lr"} <= set(d):
-            parts.append(t("studio.status.diverged_run", model=kind_name(kind), **{k: d[k] for k in
-                                                                                    ("epoch", "step", "loss", "lr")}))
-        elif run.status in ("diverged", "failed"):
-            parts.append(t("studio.status.failed_run", model=kind_name(kind), error=d.get("error", run.message)))
-    return " ".join(parts)
-
-
-def busy_text(busy: Busy) -> str:
-    key = "studio.status.busy_next" if busy.position == 1 else "studio.status.busy"
-    return t(key, running=busy.running, limit=busy.limit, position=busy.position)
+def ends_soon(view: JobView) -> bool:
+    """Whether a running job should end within ``END_WAIT_S``: all its steps are done (the last
+    epoch's test pass remains), or its estimate of the time left says so."""
+    if view.done:
+        return False
+    return view.fraction >= 1 or (view.eta_seconds is not None and view.eta_seconds < END_WAIT_S)
 
 
 def _status_messages(view: JobView) -> None:
@@ -114,10 +70,14 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             shown = rec.metrics["epoch"]
             axes = shared_range([h.latents for h in run.history]) if fixed_axes else None
             title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
-            if view.done or not LIVE_CANVAS:
+            if not LIVE_CANVAS:
                 st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
                                            legend_title=t("studio.plots.legend")),
                                 key=f"studio_map_{run.kind}", config={"displayModeBar": False})
+            elif view.done:
+                st.markdown(f"**{title}**")
+                map_widget(final_map_data(rec.latents, run.labels, names, title, f"studio-{view.id}-{run.kind}",
+                                          axes, height=height), key=f"studio_map_{run.kind}")
             else:
                 canvas_plot(live_map_data(rec.latents, run.labels, names, title, axes, height=height,
                                           legend_title=t("studio.plots.legend")), key=f"studio_live_map_{run.kind}")
@@ -150,11 +110,12 @@ def draw(view: JobView, dataset: str) -> None:
     total = max(r.total_steps for r in view.runs.values())
     labels = {k: t(f"studio.plots.{k}") for k in LOSS_LABELS}
     curves, names = {k: r.steps for k, r in view.runs.items()}, {k: kind_name(k) for k in view.runs}
-    if view.done or not LIVE_CANVAS:
+    if not LIVE_CANVAS:
         st.plotly_chart(loss_figure(curves, total, labels=labels, names=names), key="studio_losses",
                         config={"displayModeBar": False})
     else:
-        canvas_plot(live_curves_data(curves, total, labels=labels, names=names), key="studio_live_losses")
+        canvas_plot(live_curves_data(curves, total, labels=labels, names=names),
+                    key="studio_losses" if view.done else "studio_live_losses")
     n = view.epochs_recorded
     if n == 0:
         st.info(t("studio.maps_after_first_epoch"))
@@ -191,6 +152,8 @@ def live_section() -> None:
             return
         job.heartbeat()
         view = job.view()
+        if polling and ends_soon(view) and job.wait(END_WAIT_S):
+            view = job.view()
         if polling and view.done:
             st.rerun()
         st.caption(t("studio.running_line", describe=describe(job.spec), data=data_line(job.data_info),

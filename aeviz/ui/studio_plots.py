@@ -84,14 +84,18 @@ def live_curves_data(curves: dict[str, np.ndarray], total_steps: int, height: in
             "panels": [{"title": labels["recon_title"], "series": recon}, {"title": labels["kl_title"], "series": kl}]}
 
 
+def _finite_range(codes: np.ndarray) -> tuple[float, float, float, float]:
+    """``axis_range_for`` the finite codes (a diverged run's may be NaN or inf)."""
+    finite = codes[np.isfinite(codes[:, :2]).all(axis=1)]
+    return axis_range_for(finite) if len(finite) else (-1.0, 1.0, -1.0, 1.0)
+
+
 def live_map_data(codes: np.ndarray, labels: np.ndarray, class_names, title: str,
                   axis_range: tuple[float, float, float, float] | None = None, height: int = 420,
                   legend_title: str = "class") -> dict:
     """What ``web/canvas_plots.js`` draws while a training runs: the map of ``latent_map``."""
     codes = np.asarray(codes, dtype=np.float64)
-    if axis_range is None:
-        finite = codes[np.isfinite(codes[:, :2]).all(axis=1)]
-        axis_range = axis_range_for(finite) if len(finite) else (-1.0, 1.0, -1.0, 1.0)
+    axis_range = axis_range or _finite_range(codes)
     keys = [(name, CLASS_COLORS[c % len(CLASS_COLORS)]) for c, name in enumerate(class_names)]
     return canvas_data.map_plot(axis_range, [canvas_data.points(codes[:, :2], CLASS_COLORS, labels)], height,
                                 title=title, keys=keys, legend=legend_title)
@@ -116,3 +120,15 @@ def reconstruction_strip(originals: np.ndarray, rows: list[np.ndarray], scale: i
             tile = np.kron(np.clip(images[c], 0, 1), np.ones((scale, scale)))
             out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = (tile * 255).astype(np.uint8)
     return out
+
+
+def final_map_data(codes: np.ndarray, labels: np.ndarray, class_names, title: str, map_id: str,
+                   axis_range: tuple[float, float, float, float] | None = None, height: int = 420) -> dict:
+    """A finished run's map for the explorer's map widget (``web/latent_map.js``: zoom, pan, class
+    toggles, a tooltip), where plotly's bundle would keep it off screen for seconds. Codes that are
+    not finite (a diverged run) are left out. ``map_id``: the browser keeps the zoom while it and
+    the axes stay, as they do when the replay moves between epochs on fixed axes."""
+    codes = np.asarray(codes, dtype=np.float64)[:, :2]
+    keep = np.isfinite(codes).all(axis=1)
+    return canvas_data.latent_map(codes[keep], np.asarray(labels)[keep], class_names, CLASS_COLORS,
+                                  axis_range or _finite_range(codes), height, map_id, size=4, label=title)

@@ -42,10 +42,9 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     progress = page.locator("[data-testid='stProgress']")
     progress.get_by_text("Finished: 2 of 2 epochs").wait_for(timeout=120_000)
     wait_for_app_idle(page)
-    # Finished: the maps are plotly charts again (plotly's bundle may still be loading: this page
-    # drew none while the run was under way).
-    page.locator(".st-key-studio_map_ae .js-plotly-plot").wait_for(timeout=30_000)
-    page.locator(".st-key-studio_map_vae .js-plotly-plot").wait_for(timeout=30_000)
+    # Finished: the maps are the explorer's map widget.
+    page.locator(".st-key-studio_map_ae canvas[data-points]").wait_for(timeout=30_000)
+    page.locator(".st-key-studio_map_vae canvas[data-points]").wait_for(timeout=30_000)
     assert page.get_by_text("Rows: 8 fixed test images").count() == 1
     assert page.get_by_text("Replay epoch").count() == 1
 
@@ -78,9 +77,11 @@ def _most_epochs(page) -> None:
     wait_for_app_idle(page)
 
 
-def test_live_plots_are_redrawn_in_place_then_become_charts(page, app_server):
+def test_live_plots_are_redrawn_in_place_then_become_the_finished_view(page, app_server):
     """While a run is under way its loss curves and maps are canvases that each poll redraws in
-    place (web/live_plots.js), not plotly charts rebuilt every second; once it stops, plotly charts."""
+    place (web/canvas_plots.js), not plotly charts rebuilt every second. Once it stops, the maps are
+    the explorer's map widget (zoom, class toggles, tooltips) and the curves tell their values under
+    the pointer; no plotly chart, whose bundle kept that view off screen for seconds."""
     page.goto(f"{app_server.url}/studio")
     page.locator(".st-key-studio_start button").wait_for(timeout=90_000)
     wait_for_app_idle(page)
@@ -105,9 +106,35 @@ def test_live_plots_are_redrawn_in_place_then_become_charts(page, app_server):
     assert "AE reconstruction" in page.locator(".st-key-studio_live_losses").inner_text()
 
     page.locator(".st-key-studio_stop button:not([disabled])").click()
-    page.locator(".st-key-studio_map_ae .js-plotly-plot").wait_for(timeout=60_000)
-    assert page.locator(".st-key-studio_losses .js-plotly-plot").count() == 1
-    assert page.locator(".aeviz-canvas-plot").count() == 0
+    page.locator(".st-key-studio_map_ae .aeviz-latent-map canvas[data-points]").wait_for(timeout=60_000)
+    page.locator(".st-key-studio_map_vae .aeviz-latent-map canvas[data-points]").wait_for(timeout=60_000)
+    wait_for_app_idle(page)
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.locator(".st-key-studio_live_losses").count() == 0
+    assert page.locator(".st-key-studio_map_ae canvas").get_attribute("data-points") == "1000"
+    # A class toggled off in the legend leaves the map (the explorer's widget).
+    page.locator(".st-key-studio_map_ae .aeviz-latent-legend button").first.click()
+    assert int(page.locator(".st-key-studio_map_ae canvas").get_attribute("data-points")) < 1000
+
+    # The pointer over the reconstruction panel: a guide line and each model's loss at that step.
+    curves = page.locator(".st-key-studio_losses canvas")
+    box = curves.bounding_box()
+    tip = page.locator(".st-key-studio_losses .aeviz-curve-tip")
+    assert not tip.is_visible()
+    page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2)
+    tip.wait_for(state="visible", timeout=5_000)
+    head, *rows = tip.inner_text().split("\n")
+    assert head.startswith("step ") and 0 < int(head.split()[1]) < 200, head  # this run stopped early
+    values = dict(row.lstrip("● ").split(": ") for row in rows)
+    assert list(values) == ["AE reconstruction", "VAE reconstruction"]
+    assert all(0 < float(v) < 1000 for v in values.values()), values
+    assert page.locator(".st-key-studio_losses .aeviz-curve-guide").is_visible()
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2)  # the KL panel
+    page.wait_for_function("() => document.querySelector('.st-key-studio_losses .aeviz-curve-tip')"
+                           ".innerText.includes('VAE KL: ')", timeout=5_000)
+    assert "reconstruction" not in tip.inner_text()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 40)  # off the chart: the tip goes
+    tip.wait_for(state="hidden", timeout=5_000)
 
 
 def _places_in_use(page, url: str) -> str:
