@@ -18,7 +18,7 @@ studio opened in headless Chromium, Start pressed with the default settings, and
 until the page says "Finished: 10 of 10 epochs" (the page polls the job once a second and redraws
 its plots meanwhile, on the same two cores), then until both finished maps are drawn
 (``final_view_seconds``). Each repeat opens a fresh session. With ``--baseline`` a second server
-draws the plots as plotly charts (``AEVIZ_LIVE_PLOTS=plotly``, rebuilt at every poll, as before the
+draws the plots as plotly charts (``AEVIZ_STUDIO_PLOTS=plotly``, rebuilt at every poll, as before the
 canvases) and the repeats alternate between the two.
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def one_run(dataset, baseline: bool = False) -> tuple[float, float, float]:
     return view.seconds, time.process_time() - cpu, view.samples_per_second
 
 
-# Both maps of the finished view drawn: the explorer's map widget, or (AEVIZ_LIVE_PLOTS=plotly) plotly's.
+# Both maps of the finished view drawn: the explorer's map widget, or (AEVIZ_STUDIO_PLOTS=plotly) plotly's.
 FINAL_MAPS_JS = """() => ['ae', 'vae'].every((k) => {
   const el = document.querySelector(`.st-key-studio_map_${k}`);
   return el && (el.querySelector('canvas[data-points]') || el.querySelector('.js-plotly-plot .main-svg'));
@@ -75,10 +75,10 @@ def browser_runs(repeats: int, baseline: bool = False) -> tuple[dict[str, list[f
     final: dict[str, list[float]] = {w: [] for w in ways}
     try:
         for way in ways:
-            os.environ["AEVIZ_LIVE_PLOTS"] = way
+            os.environ["AEVIZ_STUDIO_PLOTS"] = way
             log = tempfile.NamedTemporaryFile("w", prefix=f"studio-run-{way}-", suffix=".log", delete=False)
             servers[way] = start_server(log, warm=True)
-        os.environ.pop("AEVIZ_LIVE_PLOTS", None)
+        os.environ.pop("AEVIZ_STUDIO_PLOTS", None)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for r in range(repeats):

@@ -1,5 +1,5 @@
 """The studio's plots as data for the browser, JSON-safe lists: the live curves and maps for
-web/canvas_plots.js (the content of the plotly figures, which AEVIZ_LIVE_PLOTS=plotly draws), and a
+web/canvas_plots.js (the content of the plotly figures, which AEVIZ_STUDIO_PLOTS=plotly draws), and a
 finished run's maps for the explorer's map widget (web/latent_map.js)."""
 import json
 

@@ -1,5 +1,5 @@
 """The studio's live view: a fragment that polls the job (``run_every``) and draws its progress,
-loss curves, latent maps and reconstructions (all on canvases, see ``LIVE_CANVAS``); then the same
+loss curves, latent maps and reconstructions (all on canvases, see ``CANVAS_PLOTS``); then the same
 view replays any epoch with a scrubber. It only reads the job (``Job.view()`` is a copy), so it
 never blocks it."""
 from __future__ import annotations
@@ -30,10 +30,10 @@ END_WAIT_S = 0.6
 # The loss curves and maps are drawn on canvases. While a run is under way they are redrawn in place
 # (aeviz/ui/canvas_plot.py), where a plotly chart would be rebuilt from scratch at every poll; once it
 # is over the maps are the explorer's map widget (zoom, pan, class toggles, tooltips), where plotly's
-# bundle took 2-3 s of a 2-core machine to put the finished view on screen. AEVIZ_LIVE_PLOTS=plotly
+# bundle took 2-3 s of a 2-core machine to put the finished view on screen. AEVIZ_STUDIO_PLOTS=plotly
 # draws plotly charts instead, to measure what that costs (benchmarks/studio_default_run.py --browser
 # --baseline).
-LIVE_CANVAS = os.environ.get("AEVIZ_LIVE_PLOTS", "canvas") != "plotly"
+CANVAS_PLOTS = os.environ.get("AEVIZ_STUDIO_PLOTS", "canvas") != "plotly"
 
 
 def ends_soon(view: JobView) -> bool:
@@ -70,7 +70,7 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             shown = rec.metrics["epoch"]
             axes = shared_range([h.latents for h in run.history]) if fixed_axes else None
             title = t("studio.map_title", model=kind_name(run.kind), epoch=shown)
-            if not LIVE_CANVAS:
+            if not CANVAS_PLOTS:
                 st.plotly_chart(latent_map(rec.latents, run.labels, names, title, axes, height=height,
                                            legend_title=t("studio.plots.legend")),
                                 key=f"studio_map_{run.kind}", config={"displayModeBar": False})
@@ -110,7 +110,7 @@ def draw(view: JobView, dataset: str) -> None:
     total = max(r.total_steps for r in view.runs.values())
     labels = {k: t(f"studio.plots.{k}") for k in LOSS_LABELS}
     curves, names = {k: r.steps for k, r in view.runs.items()}, {k: kind_name(k) for k in view.runs}
-    if not LIVE_CANVAS:
+    if not CANVAS_PLOTS:
         st.plotly_chart(loss_figure(curves, total, labels=labels, names=names), key="studio_losses",
                         config={"displayModeBar": False})
     else:
