@@ -17,7 +17,8 @@ the same values without torch's unvectorised ``log1p``) and adds ``baseline_seco
 studio opened in headless Chromium, Start pressed with the default settings, and the seconds
 until the page says "Finished: 10 of 10 epochs" (the page polls the job once a second and redraws
 its plots meanwhile, on the same two cores), then until both finished maps are drawn
-(``final_view_seconds``). Each repeat opens a fresh session. With ``--baseline`` a second server
+(``final_view_seconds``); then it moves the replay back five epochs, one key press at a time, and
+times each press until the AE's map shows that epoch (``replay_ms``). Each repeat opens a fresh session. With ``--baseline`` a second server
 draws the plots as plotly charts (``AEVIZ_STUDIO_PLOTS=plotly``, rebuilt at every poll, as before the
 canvases) and the repeats alternate between the two.
 """
@@ -58,11 +59,38 @@ FINAL_MAPS_JS = """() => ['ae', 'vae'].every((k) => {
   const el = document.querySelector(`.st-key-studio_map_${k}`);
   return el && (el.querySelector('canvas[data-points]') || el.querySelector('.js-plotly-plot .main-svg'));
 })"""
+# The AE's finished map shows epoch ``arg`` (its widget names the epoch in the canvas's label; plotly in its title).
+AE_MAP_AT_EPOCH_JS = """(epoch) => {
+  const el = document.querySelector('.st-key-studio_map_ae');
+  const canvas = el && el.querySelector('canvas[data-points]');
+  const title = el && el.querySelector('.gtitle');
+  const text = canvas ? canvas.getAttribute('aria-label') || '' : title ? title.textContent : '';
+  return text.endsWith(`epoch ${epoch}`);
+}"""
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
-def browser_runs(repeats: int, baseline: bool = False) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Seconds from pressing Start to "Finished: 10 of 10 epochs" on the page, and to both finished
-    maps drawn, per repeat, by the way the plots are drawn ("canvas"; with ``baseline`` also "plotly")."""
+def _replay_steps(page, epochs: int = 10, steps: int = 5) -> list[float]:
+    """Milliseconds from a key press on the replay's slider (one epoch back) to the AE's map at that epoch."""
+    thumb = page.locator("[class*='st-key-studio_epoch_'] input[type='range']")
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(1000)
+    out = []
+    for epoch in range(epochs - 1, epochs - 1 - steps, -1):
+        thumb.focus()
+        t0 = time.perf_counter()
+        thumb.press("ArrowLeft")
+        page.wait_for_function(AE_MAP_AT_EPOCH_JS, arg=epoch, timeout=60_000, polling=10)
+        out.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.wait_for_timeout(300)
+    return out
+
+
+def browser_runs(repeats: int, baseline: bool = False) -> dict[str, dict[str, list[float]]]:
+    """Per way of drawing the plots ("canvas"; with ``baseline`` also "plotly"): the seconds from
+    pressing Start to "Finished: 10 of 10 epochs" on the page (``finished``) and to both finished
+    maps drawn (``final``), per repeat, and the milliseconds of each replay step (``replay_ms``)."""
     import tempfile
 
     from playwright.sync_api import sync_playwright
@@ -71,8 +99,7 @@ def browser_runs(repeats: int, baseline: bool = False) -> tuple[dict[str, list[f
 
     servers = {}
     ways = ("canvas", "plotly") if baseline else ("canvas",)
-    seconds: dict[str, list[float]] = {w: [] for w in ways}
-    final: dict[str, list[float]] = {w: [] for w in ways}
+    out = {w: {"finished": [], "final": [], "replay_ms": []} for w in ways}
     try:
         for way in ways:
             os.environ["AEVIZ_STUDIO_PLOTS"] = way
@@ -84,31 +111,34 @@ def browser_runs(repeats: int, baseline: bool = False) -> tuple[dict[str, list[f
             for r in range(repeats):
                 for way in (ways if r % 2 == 0 else ways[::-1]):  # alternate, so drift hits both alike
                     proc, url = servers[way]
+                    got = out[way]
                     page = browser.new_page(viewport={"width": 1600, "height": 1000})
                     page.goto(f"{url}/studio")
                     start = page.locator(".st-key-studio_start button")
                     start.wait_for(timeout=120_000)
-                    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                                           timeout=60_000)
+                    page.wait_for_selector(IDLE, timeout=60_000)
                     cpu0 = cpu_seconds(proc.pid), cpu_seconds_of("chrom")
                     t0 = time.perf_counter()
                     start.click()
                     done = page.locator("[data-testid='stProgress']").get_by_text("Finished: 10 of 10 epochs")
                     done.wait_for(timeout=300_000)
-                    seconds[way].append(time.perf_counter() - t0)
+                    got["finished"].append(time.perf_counter() - t0)
                     page.wait_for_function(FINAL_MAPS_JS, timeout=120_000, polling=20)
-                    final[way].append(time.perf_counter() - t0)
+                    got["final"].append(time.perf_counter() - t0)
                     cpu1 = cpu_seconds(proc.pid), cpu_seconds_of("chrom")
-                    print(f"run {r + 1}, plots as {way}: Start -> 'Finished' on the page {seconds[way][-1]:.1f} s "
-                          f"({done.inner_text()}), -> the finished maps drawn {final[way][-1]:.1f} s; "
-                          f"CPU s: server {cpu1[0] - cpu0[0]:.1f}, browser {cpu1[1] - cpu0[1]:.1f}", flush=True)
+                    replay = _replay_steps(page)
+                    got["replay_ms"] += replay
+                    print(f"run {r + 1}, plots as {way}: Start -> 'Finished' on the page {got['finished'][-1]:.1f} s "
+                          f"({done.inner_text()}), -> the finished maps drawn {got['final'][-1]:.1f} s; "
+                          f"CPU s: server {cpu1[0] - cpu0[0]:.1f}, browser {cpu1[1] - cpu0[1]:.1f}; replay steps "
+                          f"{', '.join(f'{ms:.0f}' for ms in replay)} ms", flush=True)
                     page.close()
                     time.sleep(2)  # the job's place is released by the registry
             browser.close()
     finally:
         for proc, _ in servers.values():
             stop_server(proc)
-    return seconds, final
+    return out
 
 
 def main() -> None:
@@ -119,18 +149,20 @@ def main() -> None:
     p.add_argument("--browser", action="store_true", help="time Start -> 'Finished' in a real browser instead")
     args = p.parse_args()
     if args.browser:
-        runs, finals = browser_runs(args.repeats, args.baseline)
         summary = {"state": "finished", "repeats": args.repeats, "browser": True, "cpu_count": os.cpu_count()}
-        for way, secs in runs.items():
-            fin = finals[way]
+        for way, got in browser_runs(args.repeats, args.baseline).items():
+            secs, fin, replay = got["finished"], got["final"], got["replay_ms"]
             print(f"plots as {way}, median of {args.repeats}: 'Finished' {statistics.median(secs):.1f} s "
                   f"({min(secs):.1f}-{max(secs):.1f}), the finished maps {statistics.median(fin):.1f} s "
-                  f"({min(fin):.1f}-{max(fin):.1f})")
+                  f"({min(fin):.1f}-{max(fin):.1f}); a replay step {statistics.median(replay):.0f} ms "
+                  f"({min(replay):.0f}-{max(replay):.0f}, {len(replay)} steps)")
             prefix = "" if way == "canvas" else "baseline_"
             summary.update({f"{prefix}seconds": round(statistics.median(secs), 2),
                             f"{prefix}seconds_range": [round(min(secs), 2), round(max(secs), 2)],
                             f"{prefix}final_view_seconds": round(statistics.median(fin), 2),
-                            f"{prefix}final_view_seconds_range": [round(min(fin), 2), round(max(fin), 2)]})
+                            f"{prefix}final_view_seconds_range": [round(min(fin), 2), round(max(fin), 2)],
+                            f"{prefix}replay_ms": round(statistics.median(replay)),
+                            f"{prefix}replay_ms_range": [round(min(replay)), round(max(replay))]})
         print(json.dumps(summary))
         return
     dataset = load_dataset("mnist", allow_download=False)
