@@ -179,9 +179,9 @@ def test_the_replay_moves_the_map_between_epochs_on_fixed_axes(studio):
 
 
 def test_a_poll_waits_for_the_end_only_when_it_is_due_within_the_wait(studio):
-    """``ends_soon``: the live view waits (up to END_WAIT_S) for a run whose steps are all done or
-    whose estimate says it ends within the wait, so the finished view is not a poll late; a run
-    further from its end is drawn and left alone."""
+    """``ends_soon``: the live view waits (up to END_WAIT_S) for a run being stopped, one whose steps
+    are all done, or one whose estimate says it ends within the wait, so the finished view is not a
+    poll late; a run further from its end is drawn and left alone."""
     from aeviz.ui.studio_live import END_WAIT_S, POLL_S, ends_soon
 
     at = studio
@@ -193,5 +193,36 @@ def test_a_poll_waits_for_the_end_only_when_it_is_due_within_the_wait(studio):
     assert ends_soon(dataclasses.replace(running, fraction=1.0, eta_seconds=None))  # the last test pass
     assert ends_soon(dataclasses.replace(running, fraction=0.95, eta_seconds=END_WAIT_S / 2))
     assert not ends_soon(dataclasses.replace(running, fraction=0.5, eta_seconds=3.0))
+    assert ends_soon(dataclasses.replace(running, fraction=0.1, eta_seconds=9.0, reason="stopped by the user"))
     assert not ends_soon(dataclasses.replace(running, fraction=0.0, eta_seconds=None))  # not started
     assert 0 < END_WAIT_S < POLL_S - 0.2  # the wait is over before the next poll is due
+
+
+class _EndsWhileThePageIsDrawn:
+    """A finished job, except that the page's first look at ``done`` finds it still running: a job
+    that ends between the top of the page and its live view, as one stopped early does."""
+
+    def __init__(self, job):
+        self._job, self._looks = job, 0
+
+    def __getattr__(self, name):
+        return getattr(self._job, name)
+
+    @property
+    def done(self) -> bool:
+        self._looks += 1
+        return self._looks > 1 and self._job.done
+
+
+def test_a_job_that_ends_while_the_page_is_drawn_leaves_start_enabled(studio):
+    """The live view polls for what the page above it was drawn for: seeing the end, it redraws the
+    whole page, so Start is enabled again under the finished view (it once stayed disabled)."""
+    at = studio
+    at.radio(key="studio_mode").set_value("ae").run()
+    _start(at, epochs=1)
+    job = _finish(at)
+    at.session_state["studio_job"] = _EndsWhileThePageIsDrawn(job)
+    at.run()
+    assert not at.exception
+    assert "Finished: 1 of 1 epochs" in _texts(at)
+    assert not at.button(key="studio_start").disabled and at.button(key="studio_stop").disabled

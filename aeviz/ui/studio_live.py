@@ -37,11 +37,13 @@ CANVAS_PLOTS = os.environ.get("AEVIZ_STUDIO_PLOTS", "canvas") != "plotly"
 
 
 def ends_soon(view: JobView) -> bool:
-    """Whether a running job should end within ``END_WAIT_S``: all its steps are done (the last
-    epoch's test pass remains), or its estimate of the time left says so."""
+    """Whether a running job should end within ``END_WAIT_S``: it is being stopped (its trainings
+    end within a step), all its steps are done (the last epoch's test pass remains), or its
+    estimate of the time left says so."""
     if view.done:
         return False
-    return view.fraction >= 1 or (view.eta_seconds is not None and view.eta_seconds < END_WAIT_S)
+    return bool(view.reason) or view.fraction >= 1 or (view.eta_seconds is not None
+                                                       and view.eta_seconds < END_WAIT_S)
 
 
 def _status_messages(view: JobView) -> None:
@@ -131,11 +133,12 @@ def draw(view: JobView, dataset: str) -> None:
     _epoch_view(view, epoch, fixed, dataset)
 
 
-def live_section() -> None:
-    """The fragment. It polls only while something is under way, then triggers one full rerun
-    so the page switches to the replay and Save view."""
-    polling = state.WAIT_KEY in st.session_state or (
-        state.JOB_KEY in st.session_state and not st.session_state[state.JOB_KEY].done)
+def live_section(polling: bool) -> None:
+    """The fragment. It polls while something is under way (``polling``: what the page above it
+    was drawn for), then triggers one full rerun so the page switches to the replay and Save view.
+    ``polling`` comes from the page, not from the job now: a job that ends while the page is being
+    drawn (a Stop) would otherwise leave Start disabled under a finished view, with no poll left
+    to redraw it."""
 
     @st.fragment(run_every=POLL_S if polling else None)
     def _live() -> None:

@@ -67,7 +67,7 @@ def page() -> None:
     info.caption(t("studio.places", running=len(registry.running()), limit=registry.max_running))
     if state.ERROR_KEY in st.session_state:
         st.error(st.session_state[state.ERROR_KEY])
-    live_section()
+    live_section(polling=busy)
     job = st.session_state.get(state.JOB_KEY)
     if job is not None and job.done:
         save_section(job)
