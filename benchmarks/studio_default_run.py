@@ -18,9 +18,10 @@ studio opened in headless Chromium, Start pressed with the default settings, and
 until the page says "Finished: 10 of 10 epochs" (the page polls the job once a second and redraws
 its plots meanwhile, on the same two cores), then until both finished maps are drawn
 (``final_view_seconds``); then it moves the replay back five epochs, one key press at a time, and
-times each press until the AE's map shows that epoch (``replay_ms``). Each repeat opens a fresh session. With ``--baseline`` a second server
-draws the plots as plotly charts (``AEVIZ_STUDIO_PLOTS=plotly``, rebuilt at every poll, as before the
-canvases) and the repeats alternate between the two.
+times each press until the AE's map shows that epoch (``replay_ms``). Each repeat opens a fresh
+session. With ``--baseline`` a second server draws the plots as plotly charts
+(``AEVIZ_STUDIO_PLOTS=plotly``, rebuilt at every poll, as before the canvases) and the repeats
+alternate between the two.
 """
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ function nearest(xs, x) {
   return Math.abs(xs[hi] - x) < Math.abs(xs[lo] - x) ? hi : lo;
 }
 
-const value = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3));
+const curveValue = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3));
 
 // What the curves show at the pointer's step: a guide line across the panel and a tip with every
 // curve's value there (a curve that has not reached that step, or has a gap there, is left out).
@@ -87,7 +87,7 @@ function curveTip(root, canvas, d, e) {
     const i = nearest(s.xs, step);
     if (i < 0 || Math.abs(s.xs[i] - step) > p.total / 50 || s.ys[i] === null || !Number.isFinite(s.ys[i])) continue;
     at = at === null ? s.xs[i] : at;
-    rows.push(`<span style="color:${escape(s.color)}">●</span> ${escape(s.name)}: ${value(s.ys[i])}`);
+    rows.push(`<span style="color:${escape(s.color)}">●</span> ${escape(s.name)}: ${curveValue(s.ys[i])}`);
   }
   if (!rows.length) { guide.style.display = tip.style.display = 'none'; return; }
   Object.assign(guide.style, { display: 'block', left: `${Math.round(p.px(at))}px`, top: `${p.t}px`, height: `${p.h}px` });
