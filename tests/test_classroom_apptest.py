@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from aeviz.i18n import catalogue
 from aeviz.ui.pages.lesson import STEPS
+from aeviz.ui.studio_settings import URL_SETTINGS
 
 from conftest import ROOT
 
@@ -150,6 +151,65 @@ def test_studio_settings_survive_a_link():
     assert fresh.selectbox(key="studio_recon").value == "mse"
     assert fresh.session_state["lang"] == "vi"
     assert fresh.title[0].value == catalogue("vi")["studio.title"]
+
+
+def test_the_studios_settings_reach_the_url_as_one_change(monkeypatch):
+    """Each write to st.query_params is one message to the browser (which replaces its history
+    entry for it); the studio's settings go into the URL together, on the rerun after the first
+    visit (a teacher's first press of Start), not one message per setting."""
+    from streamlit.runtime.state.query_params import QueryParams
+
+    sent = []
+    send = QueryParams._send_query_param_msg
+
+    def counted(self):
+        sent.append(dict(self._query_params))
+        send(self)
+
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", counted)
+    at = open_app("studio")
+    sent.clear()
+    at.run()
+    assert not at.exception
+    with_settings = [q for q in sent if any(k.startswith("s_") for k in q)]
+    assert len(with_settings) == 1, sent
+    shown = set(URL_SETTINGS) - {"s_noise"}  # the noise slider is there for the denoising AE only
+    assert shown <= set(with_settings[0]), with_settings[0]
+    assert _param(at, "s_epochs") == "10" and _param(at, "s_mode") == "both"
+
+
+def test_a_batch_of_url_writes_is_read_back_inside_and_sent_once_at_the_end():
+    def script():
+        import streamlit as st
+        from streamlit.runtime.state.query_params import QueryParams
+
+        from aeviz.ui import url_state
+
+        sent, send = [], QueryParams._send_query_param_msg
+        QueryParams._send_query_param_msg = lambda self: (sent.append(dict(self._query_params)), send(self))[1]
+        try:
+            st.session_state.update({"a_key": 3, "b_key": True})
+            with url_state.batched():
+                url_state.bind("a", "a_key", int)
+                url_state.bind("b", "b_key", bool)
+                with url_state.batched():  # an inner block adds to the outer one
+                    url_state.set_param("gone", None)
+                    url_state.set_param("c", 1.5)
+                st.session_state["inside"] = (url_state.read_param("a", int), url_state.read_param("gone"),
+                                              "a" in st.query_params, len(sent))
+                url_state.bind("a", "a_key", int)  # bound again in the block: still its session value
+        finally:
+            QueryParams._send_query_param_msg = send
+        st.session_state["sent"] = sent
+
+    at = AppTest.from_function(script, default_timeout=TIMEOUT)
+    at.query_params["gone"] = "x"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["inside"] == (3, None, False, 0)
+    # one message for the removal, one for every value written
+    assert at.session_state["sent"] == [{}, {"a": "3", "b": "1", "c": "1.5"}], at.session_state["sent"]
+    assert at.session_state["a_key"] == 3
 
 
 def _param(at, name):

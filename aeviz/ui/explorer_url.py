@@ -32,29 +32,31 @@ SETTING_KEYS = [key for s in SECTION_SETTINGS.values() for key, _, _ in s.values
 
 def bind_page() -> None:
     """At the top of the Explorer: the page-wide values in the URL, its settings hidden when presenting."""
-    url_state.bind("dataset", "explorer_dataset", choices=DATASET_NAMES)
-    url_state.bind("overlay", "explorer_overlay", choices=data.OVERLAYS)
-    url_state.bind("section", "explorer_section", choices=SECTIONS)
-    url_state.bind("samez", "hover_same_z", bool)
+    with url_state.batched():
+        url_state.bind("dataset", "explorer_dataset", choices=DATASET_NAMES)
+        url_state.bind("overlay", "explorer_overlay", choices=data.OVERLAYS)
+        url_state.bind("section", "explorer_section", choices=SECTIONS)
+        url_state.bind("samez", "hover_same_z", bool)
     url_state.hide_in_presentation("explorer_dataset", "explorer_checkpoints", "explorer_overlay", "hover_same_z",
                                    *SETTING_KEYS)
 
 
 def bind_section(section: str, n_images: int | None = None) -> None:
     """Before a section's widgets: its settings in the URL."""
-    for name, (key, kind, spec) in SECTION_SETTINGS.get(section, {}).items():
-        if spec == "images":
-            if n_images:
-                url_state.bind(name, key, kind, bounds=(0, n_images - 1))
-        elif isinstance(spec, tuple) and spec and isinstance(spec[0], str):
-            url_state.bind(name, key, kind, choices=spec)
-        else:
-            url_state.bind(name, key, kind, bounds=spec)
+    with url_state.batched():
+        for name, (key, kind, spec) in SECTION_SETTINGS.get(section, {}).items():
+            if spec == "images":
+                if n_images:
+                    url_state.bind(name, key, kind, bounds=(0, n_images - 1))
+            elif isinstance(spec, tuple) and spec and isinstance(spec[0], str):
+                url_state.bind(name, key, kind, choices=spec)
+            else:
+                url_state.bind(name, key, kind, bounds=spec)
 
 
 def checkpoint_chosen(param: str, name: str | None) -> None:
     """After a pane's checkpoint selectbox: its folder name in the URL (``left`` / ``right``)."""
-    if name is not None and st.query_params.get(param) != name:
+    if name is not None and url_state.read_param(param) != name:
         url_state.set_param(param, name)
 
 

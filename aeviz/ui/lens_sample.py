@@ -82,8 +82,9 @@ def section() -> None:
     n = len(sub["labels"])
     # The test image and the zoom in the URL (teacher links); the draw number is not: a link names
     # the input, and each visitor draws their own samples.
-    url_state.bind("row", ROW_KEY, int, bounds=(0, n - 1))
-    url_state.bind("zoom", "lens_sample_zoom", bool)
+    with url_state.batched():
+        url_state.bind("row", ROW_KEY, int, bounds=(0, n - 1))
+        url_state.bind("zoom", "lens_sample_zoom", bool)
     st.session_state.setdefault(ROW_KEY, int(ld.shown_rows()[3]))
     st.session_state.setdefault(DRAW_KEY, 0)
     top = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +29,49 @@ from aeviz.ui.lang import t
 SYNCED = "_aeviz_url_synced"  # session state: URL name -> the text last read from or written to the URL
 PRESENT = "present"
 JS_FILE = Path(__file__).with_name("web") / "copylink.js"
+# The URL writes of a ``batched()`` block not sent yet: name -> text (None: remove the name).
+_pending: ContextVar[dict[str, str | None] | None] = ContextVar("aeviz_url_pending", default=None)
+
+
+def _url_value(name: str) -> str | None:
+    """The URL's text for ``name``, counting the writes of a ``batched()`` block not sent yet."""
+    pending = _pending.get()
+    if pending is not None and name in pending:
+        return pending[name]
+    return st.query_params.get(name)
+
+
+def _write(name: str, text: str | None) -> None:
+    pending = _pending.get()
+    if pending is not None:
+        pending[name] = text
+    elif text is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = text
+
+
+@contextmanager
+def batched():
+    """Send the URL writes of the block as one change. Each write to ``st.query_params`` is one
+    message to the browser, which replaces its history entry and re-reads the page's address for
+    it (10-20 ms of a slow machine's main thread each): a page that binds a dozen settings sent a
+    dozen of them on its first rerun (the studio's Start), while its training had begun. Reads
+    through this module see the block's writes; ``st.query_params`` itself sees them at the end."""
+    if _pending.get() is not None:  # already inside a batch: that one sends
+        yield
+        return
+    token = _pending.set({})
+    try:
+        yield
+    finally:
+        pending = _pending.get() or {}
+        _pending.reset(token)
+        for name in [n for n, text in pending.items() if text is None]:
+            st.query_params.pop(name, None)
+        changes = {n: text for n, text in pending.items() if text is not None}
+        if changes:
+            st.query_params.update(changes)
 
 
 def dump(value: Any) -> str | None:
@@ -72,7 +117,7 @@ def bind(name: str, key: str, kind: Callable | type = str, *, choices=None, boun
     """Keep ``st.session_state[key]`` and ``st.query_params[name]`` in step (see the module
     docstring); returns the session's value (None if it has none yet)."""
     synced = st.session_state.setdefault(SYNCED, {})
-    url = st.query_params.get(name)
+    url = _url_value(name)
     if url is not None and url != synced.get(name):
         value = parse(url, kind, choices, bounds)
         if value is not None:
@@ -83,9 +128,9 @@ def bind(name: str, key: str, kind: Callable | type = str, *, choices=None, boun
         text = dump(st.session_state[key])
         if text is None:
             if url is not None:
-                del st.query_params[name]
+                _write(name, None)
         elif url != text:
-            st.query_params[name] = text
+            _write(name, text)
         synced[name] = text
     return st.session_state.get(key)
 
@@ -94,7 +139,7 @@ def bind_value(name: str, key: str, parse_text: Callable[[str], Any], dump_value
     """``bind`` for a session value that is no widget (e.g. a map's last click, a dict): the same
     rules, with the page's own ``parse_text`` (None = invalid) and ``dump_value``."""
     synced = st.session_state.setdefault(SYNCED, {})
-    url = st.query_params.get(name)
+    url = _url_value(name)
     if url is not None and url != synced.get(name):
         value = parse_text(url)
         if value is not None:
@@ -104,9 +149,9 @@ def bind_value(name: str, key: str, parse_text: Callable[[str], Any], dump_value
     text = dump_value(st.session_state[key]) if st.session_state.get(key) is not None else None
     if text is None:
         if url is not None and key in st.session_state:
-            del st.query_params[name]
+            _write(name, None)
     elif url != text:
-        st.query_params[name] = text
+        _write(name, text)
     synced[name] = text
     return st.session_state.get(key)
 
@@ -115,16 +160,13 @@ def set_param(name: str, value: Any) -> None:
     """Write one value into the URL (and remember it as synced): for state that is no widget."""
     text = dump(value)
     synced = st.session_state.setdefault(SYNCED, {})
-    if text is None:
-        st.query_params.pop(name, None)
-    else:
-        st.query_params[name] = text
+    _write(name, text)
     synced[name] = text
 
 
 def read_param(name: str, kind: Callable | type = str, *, choices=None, bounds=None) -> Any:
     """One URL value, parsed, or None."""
-    text = st.query_params.get(name)
+    text = _url_value(name)
     return None if text is None else parse(text, kind, choices, bounds)
 
 

@@ -28,9 +28,10 @@ def _height(px: int) -> int:
 def _bind_url() -> None:
     """The view in the URL (teacher links): dataset, outlier set, threshold, checkpoints
     (``ckpt_ae`` / ``ckpt_vae``, written by ``anomaly_data.choose_pair``)."""
-    url_state.bind("dataset", "anomaly_dataset", choices=DATASET_NAMES)
-    url_state.bind("ood", "anomaly_ood", choices=anomaly.OOD_KINDS)
-    url_state.bind("pct", SLIDER_KEY, float, bounds=(50.0, 99.9))
+    with url_state.batched():
+        url_state.bind("dataset", "anomaly_dataset", choices=DATASET_NAMES)
+        url_state.bind("ood", "anomaly_ood", choices=anomaly.OOD_KINDS)
+        url_state.bind("pct", SLIDER_KEY, float, bounds=(50.0, 99.9))
     if SLIDER_KEY in st.session_state:  # a link's threshold is also the digit page's
         st.session_state[data.PERCENTILE_KEY] = float(st.session_state[SLIDER_KEY])
 

@@ -8,7 +8,6 @@ fragment polls the store every 2 s and reruns the page only when the question or
 changes."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from aeviz import class_plots

@@ -11,6 +11,7 @@ from aeviz.data import DATASET_NAMES, TITLES
 from aeviz.ui import explorer_data as data
 from aeviz.ui import explorer_url
 from aeviz.ui import explorer_tabs as tabs
+from aeviz.ui import url_state
 from aeviz.ui.explorer_data import OVERLAYS, Pane
 from aeviz.ui.explorer_measures import measures_section
 from aeviz.ui.explorer_panes import click_panel, export_clicks, hover_pane, map_chart
@@ -42,17 +43,18 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
         labels = [f"{e['name']} ({t('kinds.short.' + e.get('kind', 'ae'))})" for e in entries]
         names = [e["name"] for e in entries]
         cols = st.columns(2)
-        for col, slot, param in zip(cols, ("ae", "vae"), ("left", "right")):
-            index = data.default_index(dataset, entries, slot)
-            if st.query_params.get(param) in names:
-                index = names.index(st.query_params[param])
-            with col:
-                choice = st.selectbox(t(f"explorer.{param}_map"), range(len(entries)), index=index,
-                                      format_func=labels.__getitem__, key=f"explorer_ckpt_{slot}_{dataset}",
-                                      placeholder=t("explorer.no_checkpoint_yet", dataset=TITLES[dataset]))
-            if choice is not None:
-                panes[slot] = data.pane_for(slot, entries[choice])
-                explorer_url.checkpoint_chosen(param, names[choice])
+        with url_state.batched():  # both panes' names reach the URL as one change
+            for col, slot, param in zip(cols, ("ae", "vae"), ("left", "right")):
+                index = data.default_index(dataset, entries, slot)
+                if st.query_params.get(param) in names:
+                    index = names.index(st.query_params[param])
+                with col:
+                    choice = st.selectbox(t(f"explorer.{param}_map"), range(len(entries)), index=index,
+                                          format_func=labels.__getitem__, key=f"explorer_ckpt_{slot}_{dataset}",
+                                          placeholder=t("explorer.no_checkpoint_yet", dataset=TITLES[dataset]))
+                if choice is not None:
+                    panes[slot] = data.pane_for(slot, entries[choice])
+                    explorer_url.checkpoint_chosen(param, names[choice])
         st.caption(t("explorer.listed", dataset=TITLES[dataset], names=", ".join(f"`{n}`" for n in names)))
         for bad in unreadable_checkpoints():  # say why a folder is not offered, once, plainly
             st.caption(t("explorer.skipped", name=bad["name"], error=error_text(bad)))

@@ -41,8 +41,9 @@ def _stop() -> None:
 
 
 def _bind_settings() -> None:
-    for name, (key, kind) in URL_SETTINGS.items():
-        url_state.bind(name, key, kind, choices=URL_CHOICES.get(key), bounds=URL_RANGES.get(key))
+    with url_state.batched():
+        for name, (key, kind) in URL_SETTINGS.items():
+            url_state.bind(name, key, kind, choices=URL_CHOICES.get(key), bounds=URL_RANGES.get(key))
 
 
 def page() -> None:
