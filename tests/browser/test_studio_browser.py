@@ -16,8 +16,18 @@ from conftest import wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
+# Counts the page's address changes (Streamlit writes st.query_params with the history API).
+COUNT_URL_UPDATES_JS = """
+window.__aevizUrlUpdates = [];
+for (const name of ['pushState', 'replaceState']) {
+  const original = history[name].bind(history);
+  history[name] = (state, title, url) => { window.__aevizUrlUpdates.push(String(url)); return original(state, title, url); };
+}
+"""
+
 
 def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, artifacts):
+    page.add_init_script(COUNT_URL_UPDATES_JS)
     page.goto(f"{app_server.url}/studio")
     start = page.locator(".st-key-studio_start button")
     start.wait_for(timeout=90_000)
@@ -33,6 +43,13 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     wait_for_app_idle(page)
     start.click()
     page.locator(".st-key-studio_stop button:not([disabled])").wait_for(timeout=30_000)
+    # The settings reached the address bar together (one history update each for them and the
+    # language), not one update per setting: each costs the browser's main thread, while training.
+    updates = page.evaluate("() => window.__aevizUrlUpdates")
+    shown = ("s_data", "s_mode", "s_kind", "s_arch", "s_loss", "s_beta", "s_epochs", "s_batch", "s_lr", "s_seed")
+    with_settings = [u for u in updates if "s_" in u]
+    assert with_settings and all(f"{k}=" in u for u in with_settings for k in shown), updates
+    assert "s_epochs=2" in updates[-1] and len(updates) <= 4, updates
 
     # A click elsewhere (another page of the app, same session) does not stop the training.
     page.locator("[data-testid='stSidebarNav'] a", has_text="What is an autoencoder").click()
