@@ -10,6 +10,9 @@ widget's key), both ways, and is called before that widget is drawn:
 * otherwise the session's value is written into the URL, so the address bar always names the view
   on screen (and survives Streamlit clearing the query string on a page switch).
 
+A page that binds several names at once does it inside ``batched()``, so they reach the browser as
+one change of its address.
+
 The page itself is the URL's path (``/`` for the Explorer, the default page; ``/studio``, ``/lesson``). Nothing here knows a
 page: each page binds its own names.
 """
