@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The app's page has finished its script run (Streamlit's attribute on the app's root element).
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHROMIUM = os.environ.get("AEVIZ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -24,17 +26,18 @@ def free_port() -> int:
 
 
 def start_server(log, app: str = "app.py", port: int | None = None, warm: bool = False,
-                 timeout: float = 180.0) -> tuple[subprocess.Popen, str]:
+                 timeout: float = 180.0, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
     """Start the app server (offline, shipped checkpoints) on a free loopback port; returns
     (process, url) once /_stcore/health answers. ``warm``: start it the way ``make run`` does
     (``python -m aeviz.ui.launch``, which warms the caches in the background) and also wait for
-    its "warm" line in ``log``, so a first visit finds the server as a class would."""
+    its "warm" line in ``log``, so a first visit finds the server as a class would. ``root``: the
+    checkout of aeviz to serve (another one, to compare two commits in one run)."""
     port = port or free_port()
     env = {**os.environ, "AEVIZ_OFFLINE": "1"}
     head = ["-m", "aeviz.ui.launch"] if warm else ["-m", "streamlit", "run", app]
     proc = subprocess.Popen([sys.executable, *head, "--server.headless=true",
                              f"--server.port={port}", "--server.address=127.0.0.1",
-                             "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log,
+                             "--browser.gatherUsageStats=false"], cwd=root, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + timeout

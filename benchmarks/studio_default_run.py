@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeviz import training  # noqa: E402
 from aeviz.data import load_dataset  # noqa: E402
 from aeviz.jobs import Job, JobSpec  # noqa: E402
-from harness import cpu_seconds, cpu_seconds_of, torch_bce_as_loss  # noqa: E402
+from harness import APP_IDLE, cpu_seconds, cpu_seconds_of, torch_bce_as_loss  # noqa: E402
 
 
 def one_run(dataset, baseline: bool = False) -> tuple[float, float, float]:
@@ -68,13 +68,12 @@ AE_MAP_AT_EPOCH_JS = """(epoch) => {
   const text = canvas ? canvas.getAttribute('aria-label') || '' : title ? title.textContent : '';
   return text.endsWith(`epoch ${epoch}`);
 }"""
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 def _replay_steps(page, epochs: int = 10, steps: int = 5) -> list[float]:
     """Milliseconds from a key press on the replay's slider (one epoch back) to the AE's map at that epoch."""
     thumb = page.locator("[class*='st-key-studio_epoch_'] input[type='range']")
-    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_selector(APP_IDLE, timeout=60_000)
     page.wait_for_timeout(1000)
     out = []
     for epoch in range(epochs - 1, epochs - 1 - steps, -1):
@@ -83,7 +82,7 @@ def _replay_steps(page, epochs: int = 10, steps: int = 5) -> list[float]:
         thumb.press("ArrowLeft")
         page.wait_for_function(AE_MAP_AT_EPOCH_JS, arg=epoch, timeout=60_000, polling=10)
         out.append((time.perf_counter() - t0) * 1000)
-        page.wait_for_selector(IDLE, timeout=60_000)
+        page.wait_for_selector(APP_IDLE, timeout=60_000)
         page.wait_for_timeout(300)
     return out
 
@@ -117,7 +116,7 @@ def browser_runs(repeats: int, baseline: bool = False) -> dict[str, dict[str, li
                     page.goto(f"{url}/studio")
                     start = page.locator(".st-key-studio_start button")
                     start.wait_for(timeout=120_000)
-                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.wait_for_selector(APP_IDLE, timeout=60_000)
                     cpu0 = cpu_seconds(proc.pid), cpu_seconds_of("chrom")
                     t0 = time.perf_counter()
                     start.click()

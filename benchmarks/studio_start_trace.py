@@ -26,10 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
-from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, stop_server  # noqa: E402
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CATEGORIES = ["devtools.timeline", "toplevel", "blink"]
 
 
@@ -61,16 +59,15 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    roots = {"this": harness.ROOT}
+    roots = {"this": ROOT}
     if args.against:
         roots["against"] = args.against.resolve()
     servers = {}
     got: dict[str, dict[str, list]] = {k: {"ms": [], "updates": []} for k in roots}
     try:
         for name, root in roots.items():
-            harness.ROOT = root  # start_server runs the app of this checkout
             log = tempfile.NamedTemporaryFile("w", prefix=f"studio-start-{name}-", suffix=".log", delete=False)
-            servers[name] = start_server(log, warm=True)
+            servers[name] = start_server(log, warm=True, root=root)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for r in range(args.repeats):
@@ -79,7 +76,7 @@ def main() -> None:
                     page.goto(f"{servers[name][1]}/studio")
                     start = page.locator(".st-key-studio_start button")
                     start.wait_for(timeout=120_000)
-                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.wait_for_selector(APP_IDLE, timeout=60_000)
                     page.wait_for_timeout(1500)
                     browser.start_tracing(page=page, categories=CATEGORIES)
                     page.wait_for_timeout(300)
