@@ -153,6 +153,51 @@ def test_studio_settings_survive_a_link():
     assert fresh.title[0].value == catalogue("vi")["studio.title"]
 
 
+def visit(at: AppTest, page: str) -> None:
+    """Go to ``page`` the way the sidebar does: Streamlit's page switch drops the query string. The
+    Explorer is the default page, served at "/" ("explorer" is an alias that redirects there)."""
+    path = "" if page == "explorer" else page
+    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == path]
+    at.query_params.clear()
+    at._page_hash = hashes[0]
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_the_studios_settings_survive_a_visit_to_another_page():
+    """Streamlit drops a widget's value when a run does not draw it: without persist_state, a look at
+    the lesson left the studio at its defaults, beside the run its settings had started."""
+    at = open_app("studio")
+    at.radio(key="studio_mode").set_value("vae").run()
+    at.slider(key="studio_epochs").set_value(7).run()
+    at.select_slider(key="studio_lr").set_value(0.01).run()
+    at.selectbox(key="studio_recon").set_value("mse").run()
+    visit(at, "lesson")
+    visit(at, "studio")
+    assert at.radio(key="studio_mode").value == "vae"
+    assert at.slider(key="studio_epochs").value == 7
+    assert at.select_slider(key="studio_lr").value == 0.01
+    assert at.selectbox(key="studio_recon").value == "mse"
+    assert _param(at, "s_epochs") == "7" and _param(at, "s_mode") == "vae"  # the address names it again
+
+
+def test_the_explorer_the_anomaly_page_and_the_lesson_keep_their_settings_across_pages():
+    at = open_app("explorer", {"section": "sampling"})
+    at.slider(key="explorer_prior_n").set_value(32).run()
+    visit(at, "anomaly")
+    at.slider(key="anomaly_worst_k").set_value(9).run()
+    visit(at, "lesson")
+    at.selectbox(key="lesson_step").set_value(3).run()
+    visit(at, "about")
+    visit(at, "explorer")
+    assert at.segmented_control(key="explorer_section").value == "sampling"
+    assert at.slider(key="explorer_prior_n").value == 32
+    visit(at, "anomaly")
+    assert at.slider(key="anomaly_worst_k").value == 9
+    visit(at, "lesson")
+    assert at.selectbox(key="lesson_step").value == 3
+
+
 def test_the_studios_settings_reach_the_url_as_one_change(monkeypatch):
     """Each write to st.query_params is one message to the browser (which replaces its history
     entry for it); the studio's settings go into the URL together, on the rerun after the first

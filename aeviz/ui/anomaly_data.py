@@ -44,7 +44,7 @@ def choose_pair(dataset: str, key: str) -> tuple[Pane | None, Pane | None]:
             index = default_index(dataset, choices, slot) or 0
             i = st.selectbox(t(f"anomaly.pick_{slot}"), range(len(choices)), index=index,
                              format_func=lambda j, c=choices: f"{c[j]['name']} ({c[j].get('kind')})",
-                             key=f"{key}_{slot}_{dataset}")
+                             key=f"{key}_{slot}_{dataset}", persist_state="session")
             pane = pane_for(slot, choices[i])
             # The choice in the URL, so a copied link opens this pair (default_index reads it back).
             if st.query_params.get(f"ckpt_{slot}") != pane.name:

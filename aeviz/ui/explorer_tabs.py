@@ -24,7 +24,7 @@ def sections(panes: dict[str, Pane | None], dataset: str) -> None:
     sections_by_name = {"manifold": _manifold, "interpolation": _interpolation, "sampling": _prior}
     choice = st.segmented_control(t("explorer.section.label"), list(sections_by_name), default="manifold",
                                   format_func=lambda k: t(f"explorer.section.{k}"), key="explorer_section",
-                                  required=True)
+                                  required=True, persist_state="session")
     sections_by_name[choice or "manifold"](present, dataset)
 
 
@@ -32,8 +32,9 @@ def _manifold(panes: dict[str, Pane], dataset: str) -> None:
     explorer_url.bind_section("manifold")
     st.markdown(t("explorer.manifold.text"))
     a, b = st.columns([2, 3])
-    n = a.slider(t("explorer.manifold.size"), 5, 30, 20, key="explorer_grid_n")
-    icdf = b.toggle(t("explorer.manifold.icdf"), key="explorer_grid_icdf", help=t("explorer.manifold.icdf_help"))
+    n = a.slider(t("explorer.manifold.size"), 5, 30, 20, key="explorer_grid_n", persist_state="session")
+    icdf = b.toggle(t("explorer.manifold.icdf"), key="explorer_grid_icdf", help=t("explorer.manifold.icdf_help"),
+                    persist_state="session")
     cols = st.columns(2)
     for col, slot in zip(cols, SLOTS):
         pane = panes.get(slot)
@@ -76,15 +77,16 @@ def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
     explorer_url.bind_section("interpolation", len(sub["labels"]))
     st.markdown(t("explorer.interp.text"))
     source = st.radio(t("explorer.interp.between"), ["images", "clicks"], horizontal=True,
-                      format_func=lambda k: t(f"explorer.interp.{k}"), key="explorer_interp_source")
-    steps = st.slider(t("explorer.interp.steps"), 10, 30, 12, key="explorer_interp_steps")
+                      format_func=lambda k: t(f"explorer.interp.{k}"), key="explorer_interp_source",
+                      persist_state="session")
+    steps = st.slider(t("explorer.interp.steps"), 10, 30, 12, key="explorer_interp_steps", persist_state="session")
     paths: dict[str, np.ndarray] = {}
     if source == "images":
         a0, b0 = _default_pair(sub["images"], sub["labels"])
         c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
         top = len(sub["labels"]) - 1
-        ia = c1.number_input(t("explorer.interp.start"), 0, top, a0, key="explorer_interp_a")
-        ib = c2.number_input(t("explorer.interp.end"), 0, top, b0, key="explorer_interp_b")
+        ia = c1.number_input(t("explorer.interp.start"), 0, top, a0, key="explorer_interp_a", persist_state="session")
+        ib = c2.number_input(t("explorer.interp.end"), 0, top, b0, key="explorer_interp_b", persist_state="session")
         c3.button(t("explorer.interp.use_clicked"), on_click=_use_last_rows,
                   disabled=len(st.session_state.get("explorer_rows", [])) < 2)
         names = sub["class_names"]
@@ -152,10 +154,11 @@ def _prior(panes: dict[str, Pane], dataset: str) -> None:
     st.caption(t("explorer.sampling.frames", confident=f"{data.CONFIDENT:.0%}") if has_classifier
                else t("explorer.sampling.no_classifier"))
     a, b, c = st.columns([2, 1, 2], vertical_alignment="bottom")
-    n = a.slider(t("explorer.sampling.samples"), 16, 96, 48, step=8, key="explorer_prior_n")
-    seed = b.number_input(t("explorer.sampling.seed"), 0, 10_000, 0, key="explorer_prior_seed")
+    n = a.slider(t("explorer.sampling.samples"), 16, 96, 48, step=8, key="explorer_prior_n", persist_state="session")
+    seed = b.number_input(t("explorer.sampling.seed"), 0, 10_000, 0, key="explorer_prior_seed",
+                          persist_state="session")
     fitted = c.toggle(t("explorer.sampling.fitted"), value=True, key="explorer_prior_fitted",
-                      help=t("explorer.sampling.fitted_help"))
+                      help=t("explorer.sampling.fitted_help"), persist_state="session")
     cols = st.columns(2, gap="large")
     for col, slot in zip(cols, SLOTS):
         pane = panes.get(slot)

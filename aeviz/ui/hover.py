@@ -143,7 +143,7 @@ def same_z_switch(key: str = "hover_same_z", value: bool = True) -> bool:
     """The "same z in both" toggle: hovering one map also decodes that z through the other model
     and marks it on the other map. Returns its state."""
     linked = st.toggle(t("common.hover.same_z"), value=value, key=key, disabled=not hover_enabled(),
-                       help=t("common.hover.same_z_help"))
+                       help=t("common.hover.same_z_help"), persist_state="session")
     if hover_enabled():
         _mount_fn()(key=f"{key}_js", data={"linked": bool(linked)})
     return linked

@@ -47,7 +47,7 @@ def section() -> None:
     url_state.bind("beta", "lens_beta", float, choices=betas)
     with url_state.settings_container("lens_beta"):
         beta = st.select_slider(t("lenses.beta.slider"), options=betas, value=default, format_func=lambda v: f"{v:g}",
-                                key="lens_beta", help=t("lenses.beta.slider_help"))
+                                key="lens_beta", help=t("lenses.beta.slider_help"), persist_state="session")
     name = dict(present)[beta]
     mt = ld.mtime(name)
     d = ld.kl_and_error(name, mt)

@@ -90,10 +90,11 @@ def section() -> None:
     top = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
     url_state.hide_in_presentation(ROW_KEY, "lens_sample_zoom")
     top[0].number_input(t("lenses.sample.row"), 0, n - 1, step=1, key=ROW_KEY, help=t("lenses.sample.row_help"),
-                        on_change=lambda: st.session_state.__setitem__(DRAW_KEY, 0))
+                        on_change=lambda: st.session_state.__setitem__(DRAW_KEY, 0), persist_state="session")
     top[1].button(t("lenses.sample.resample"), key="lens_resample", on_click=_resample, icon=":material/casino:",
                   type="primary")
-    zoom = top[2].toggle(t("lenses.sample.zoom"), value=True, key="lens_sample_zoom", help=t("lenses.sample.zoom_help"))
+    zoom = top[2].toggle(t("lenses.sample.zoom"), value=True, key="lens_sample_zoom", help=t("lenses.sample.zoom_help"),
+                         persist_state="session")
     row, draw = int(st.session_state[ROW_KEY]), int(st.session_state[DRAW_KEY])
     top[3].caption(t("lenses.sample.draw_no", draw=draw + 1))
 

@@ -30,7 +30,8 @@ def save_section(job: Job) -> None:
     root = checkpoint_root()
     name = st.text_input(
         t("studio.save.name"), value=f"studio-{job.spec.dataset}-{time.strftime('%Y%m%d-%H%M%S')}",
-        key=f"studio_save_name_{job.id}", max_chars=56, help=t("studio.save.name_help")).strip()
+        key=f"studio_save_name_{job.id}", max_chars=56, help=t("studio.save.name_help"),
+                         persist_state="session").strip()
     folders = folder_names(name, kinds)
     errors = [(p, f) for p, f in ((checkpoint_name_problem(f), f) for f in folders.values()) if p]
     origins = {f: existing_checkpoint_origin(root / f) for f in folders.values()} if not errors else {}
@@ -43,7 +44,8 @@ def save_section(job: Job) -> None:
         st.error(t("studio.save.taken", names=_names(taken)))
     overwrite = False
     if earlier and not errors and not taken:
-        overwrite = st.checkbox(t("studio.save.replace", names=_names(earlier)), key=f"studio_overwrite_{job.id}")
+        overwrite = st.checkbox(t("studio.save.replace", names=_names(earlier)), key=f"studio_overwrite_{job.id}",
+                                persist_state="session")
     blocked = bool(errors or taken or (earlier and not overwrite))
     st.caption(t("studio.save.writes", names=_names(folders.values()), root=root))
     if st.button(t("studio.save.button"), key="studio_save", type="primary", disabled=blocked):

@@ -39,41 +39,45 @@ def settings_ui(disabled: bool) -> tuple[JobSpec | None, str | None]:
     left, middle, right = st.columns(3)
     with left:
         dataset = st.selectbox(t("studio.form.dataset"), DATASET_NAMES, format_func=TITLES.get,
-                               key="studio_dataset", disabled=disabled)
+                               key="studio_dataset", disabled=disabled, persist_state="session")
         mode = st.radio(t("studio.form.train"), MODES, format_func=lambda m: tr(f"studio.form.mode_{m}"),
-                        key="studio_mode", disabled=disabled, help=t("studio.form.train_help"))
+                        key="studio_mode", disabled=disabled, help=t("studio.form.train_help"),
+                        persist_state="session")
         ae_kind = "ae"
         noise = 0.0
         penalty = None
         if mode != "vae":
             ae_kind = st.selectbox(t("studio.form.ae_kind"), list(AE_KINDS),
                                    format_func=lambda k: tr(AE_KINDS[k]),
-                                   key="studio_ae_kind", disabled=disabled)
+                                   key="studio_ae_kind", disabled=disabled, persist_state="session")
             if ae_kind in DEFAULT_PENALTY:
                 penalty = st.select_slider(t(f"lenses.studio.weight.{ae_kind}"), PENALTY_CHOICES,
                                            value=DEFAULT_PENALTY[ae_kind], key=f"studio_penalty_{ae_kind}",
-                                           disabled=disabled, help=t(f"lenses.studio.weight_help.{ae_kind}"))
+                                           disabled=disabled, help=t(f"lenses.studio.weight_help.{ae_kind}"),
+                                           persist_state="session")
             if ae_kind == "denoising-ae":
                 noise = st.slider(t("studio.form.noise"), 0.05, 1.0, DEFAULT_NOISE, 0.05,
-                                  key="studio_noise", disabled=disabled)
+                                  key="studio_noise", disabled=disabled, persist_state="session")
     with middle:
         arch = st.radio(t("studio.form.arch"), ARCHS, key="studio_arch", horizontal=True, disabled=disabled,
-                        format_func=lambda a: tr(f"studio.form.arch_{a}"))
+                        format_func=lambda a: tr(f"studio.form.arch_{a}"), persist_state="session")
         recon = st.selectbox(t("studio.form.recon"), RECON_NAMES, format_func=lambda r: tr(f"studio.form.recon_{r}"),
-                             key="studio_recon", disabled=disabled)
+                             key="studio_recon", disabled=disabled, persist_state="session")
         beta = 1.0
         if mode != "ae":
             beta = st.slider(t("studio.form.beta"), 0.0, 10.0, 1.0, 0.1, key="studio_beta",
-                             disabled=disabled, help=t("studio.form.beta_help"))
+                             disabled=disabled, help=t("studio.form.beta_help"), persist_state="session")
         st.caption(t("studio.form.latent"))
     with right:
-        epochs = st.slider(t("studio.form.epochs"), 1, 50, 10, key="studio_epochs", disabled=disabled)
+        epochs = st.slider(t("studio.form.epochs"), 1, 50, 10, key="studio_epochs", disabled=disabled,
+                           persist_state="session")
         batch = st.select_slider(t("studio.form.batch"), BATCH_CHOICES, value=128, key="studio_batch",
-                                 disabled=disabled)
+                                 disabled=disabled, persist_state="session")
         lr = st.select_slider(t("studio.form.lr"), LR_CHOICES, value=1e-3, format_func=lambda v: f"{v:g}",
-                              key="studio_lr", disabled=disabled, help=t("studio.form.lr_help"))
+                              key="studio_lr", disabled=disabled, help=t("studio.form.lr_help"),
+                              persist_state="session")
         seed = st.number_input(t("studio.form.seed"), 0, 2**31 - 1, 0, step=1, key="studio_seed",
-                               disabled=disabled)
+                               disabled=disabled, persist_state="session")
     kinds = {"both": (ae_kind, "vae"), "ae": (ae_kind,), "vae": ("vae",)}[mode]
     if "linear-ae" in kinds and recon == "bce":  # the one rule JobSpec enforces that a student can hit
         return None, t("studio.linear_bce")

@@ -13,6 +13,11 @@ widget's key), both ways, and is called before that widget is drawn:
 A page that binds several names at once does it inside ``batched()``, so they reach the browser as
 one change of its address.
 
+The widgets it binds are drawn with ``persist_state="session"``. Streamlit drops a widget's value
+when a run does not draw it, and a page switch clears the query string too, so without it a visit
+to another page would bring a page back at its defaults (the studio's settings beside the run they
+started, for one).
+
 The page itself is the URL's path (``/`` for the Explorer, the default page; ``/studio``, ``/lesson``). Nothing here knows a
 page: each page binds its own names.
 """

@@ -59,9 +59,13 @@ def test_train_save_and_find_in_the_explorer(page, app_server, checkpoint_copy, 
     progress = page.locator("[data-testid='stProgress']")
     progress.get_by_text("Finished: 2 of 2 epochs").wait_for(timeout=120_000)
     wait_for_app_idle(page)
+    # Back on the studio, its settings are still the run's, and the address names them again.
+    assert thumb.input_value() == "2"
+    assert "s_epochs=2" in page.url, page.url
     # Finished: the maps are the explorer's map widget.
     page.locator(".st-key-studio_map_ae canvas[data-points]").wait_for(timeout=30_000)
     page.locator(".st-key-studio_map_vae canvas[data-points]").wait_for(timeout=30_000)
+    page.get_by_text("Rows: 8 fixed test images").wait_for(timeout=30_000)
     assert page.get_by_text("Rows: 8 fixed test images").count() == 1
     assert page.get_by_text("Replay epoch").count() == 1
 
@@ -129,9 +133,10 @@ def test_live_plots_are_redrawn_in_place_then_become_the_finished_view(page, app
     assert page.locator(".js-plotly-plot").count() == 0
     assert page.locator(".st-key-studio_live_losses").count() == 0
     assert page.locator(".st-key-studio_map_ae canvas").get_attribute("data-points") == "1000"
-    # A class toggled off in the legend leaves the map (the explorer's widget).
+    # A class toggled off in the legend leaves the map (the explorer's widget), at its next frame.
     page.locator(".st-key-studio_map_ae .aeviz-latent-legend button").first.click()
-    assert int(page.locator(".st-key-studio_map_ae canvas").get_attribute("data-points")) < 1000
+    page.wait_for_function("() => Number(document.querySelector('.st-key-studio_map_ae canvas')"
+                           ".dataset.points) < 1000", timeout=5_000)
 
     # The pointer over the reconstruction panel: a guide line and each model's loss at that step.
     curves = page.locator(".st-key-studio_losses canvas")

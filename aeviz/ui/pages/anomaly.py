@@ -48,14 +48,16 @@ def _controls() -> tuple[str, str]:
     cols = st.columns([1, 1.3, 1.6], vertical_alignment="bottom")
     with cols[0]:
         dataset = st.segmented_control(t("anomaly.dataset"), DATASET_NAMES, default=DATASET_NAMES[0],
-                                       format_func=TITLES.get, key="anomaly_dataset", required=True) or DATASET_NAMES[0]
+                                       format_func=TITLES.get, key="anomaly_dataset", required=True,
+                                       persist_state="session") or DATASET_NAMES[0]
     with cols[1]:
         kind = st.selectbox(t("anomaly.ood_set"), anomaly.OOD_KINDS, key="anomaly_ood",
                             format_func=lambda k, tr=translator(): tr(f"anomaly.ood.{k}", other=TITLES[other_dataset(dataset)]),
-                            help=t("anomaly.ood_help"))
+                            help=t("anomaly.ood_help"), persist_state="session")
     with cols[2]:
         st.slider(t("anomaly.threshold"), 50.0, 99.9, value=data.percentile(), step=0.1, format="%.1f %%",
-                  key=SLIDER_KEY, on_change=_keep_percentile, help=t("anomaly.threshold_help"))
+                  key=SLIDER_KEY, on_change=_keep_percentile, help=t("anomaly.threshold_help"),
+                  persist_state="session")
     return dataset, kind
 
 
@@ -137,7 +139,7 @@ def _worst(ae, vae, dataset: str) -> None:
     st.subheader(t("anomaly.worst_title"), help=t("anomaly.worst_help"))
     url_state.bind("worst", "anomaly_worst_k", int, bounds=(3, 12))
     with url_state.settings_container("anomaly_worst"):
-        k = st.slider(t("anomaly.worst_k"), 3, 12, 6, key="anomaly_worst_k")
+        k = st.slider(t("anomaly.worst_k"), 3, 12, 6, key="anomaly_worst_k", persist_state="session")
     side = "96px" if url_state.presenting() else "64px"
     s_in = data.scores(ae, vae, dataset, "in")
     images = data.held_out(dataset)["images"]

@@ -115,9 +115,10 @@ def page() -> None:
     if me_raw is None:
         code = normalise_code(st.query_params.get("code", ""))
         with st.form("class_join_form", border=True):
-            st.text_input(t("classroom.code_label"), value=code, key="join_code", max_chars=12)
+            st.text_input(t("classroom.code_label"), value=code, key="join_code", max_chars=12,
+                          persist_state="session")
             st.text_input(t("classroom.nickname_label"), key="join_nick", max_chars=40,
-                          help=t("classroom.nickname_help"))
+                          help=t("classroom.nickname_help"), persist_state="session")
             st.form_submit_button(t("classroom.join_button"), icon=":material/login:", on_click=_join, type="primary")
         if MSG in st.session_state:
             views.say_refusal(st.session_state[MSG])

@@ -53,11 +53,13 @@ def _controls(code: str, token: str, ps) -> None:
     with st.container(key="class_controls", border=True):
         cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
         kind = cols[0].segmented_control(t("classroom.kind_label"), KINDS, default="where", required=True,
-                                         format_func=lambda k: t(f"classroom.kind.{k}"), key="class_kind")
+                                         format_func=lambda k: t(f"classroom.kind.{k}"), key="class_kind",
+                                         persist_state="session")
         cols[1].segmented_control(t("classroom.map_label"), list(ps), default=list(ps)[0], required=True,
-                                  format_func=lambda s: t(f"classroom.map.{s}"), key="class_slot")
+                                  format_func=lambda s: t(f"classroom.map.{s}"), key="class_slot",
+                                  persist_state="session")
         if kind == "where":
-            cols[2].selectbox(t("classroom.target"), range(10), index=7, key="class_target")
+            cols[2].selectbox(t("classroom.target"), range(10), index=7, key="class_target", persist_state="session")
         cols[3].button(t("classroom.ask_button"), icon=":material/quiz:", key="class_ask", type="primary",
                        on_click=_do, args=(_ask, code, token, ps))
         qid = record["current"]
@@ -111,7 +113,7 @@ def page() -> None:
         views.say_refusal(e)
         st.session_state.pop(CODE, None)
         return
-    if st.toggle(t("classroom.show_join"), value=True, key="class_show_join"):
+    if st.toggle(t("classroom.show_join"), value=True, key="class_show_join", persist_state="session"):
         views.join_panel(code)
     with st.sidebar.expander(t("classroom.token_title"), icon=":material/key:"):
         st.caption(t("classroom.token_help"))

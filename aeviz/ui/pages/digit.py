@@ -159,7 +159,8 @@ def page() -> None:
     url_state.bind("src", "digit_source", choices=SOURCES)
     with url_state.settings_container("digit_source"):
         source = st.segmented_control(t("digit.source"), SOURCES, default="upload", required=True,
-                                      format_func=lambda s, tr=translator(): tr(f"digit.source_{s}"), key="digit_source") or "upload"
+                                      format_func=lambda s, tr=translator(): tr(f"digit.source_{s}"), key="digit_source",
+                                      persist_state="session") or "upload"
     left, right = st.columns([1, 2], gap="large")
     with left:
         # Presentation mode keeps the upload / drawing area: it is how the class gives the digit.

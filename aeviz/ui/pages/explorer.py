@@ -26,7 +26,7 @@ def _choose_dataset() -> str:
     if default not in DATASET_NAMES:
         default = DATASET_NAMES[0]
     choice = st.segmented_control(t("explorer.dataset"), DATASET_NAMES, default=default, format_func=TITLES.get,
-                                  key="explorer_dataset", required=True)
+                                  key="explorer_dataset", required=True, persist_state="session")
     return choice or default
 
 
@@ -51,7 +51,8 @@ def _choose_panes(dataset: str) -> dict[str, Pane | None]:
                 with col:
                     choice = st.selectbox(t(f"explorer.{param}_map"), range(len(entries)), index=index,
                                           format_func=labels.__getitem__, key=f"explorer_ckpt_{slot}_{dataset}",
-                                          placeholder=t("explorer.no_checkpoint_yet", dataset=TITLES[dataset]))
+                                          placeholder=t("explorer.no_checkpoint_yet", dataset=TITLES[dataset]),
+                                          persist_state="session")
                 if choice is not None:
                     panes[slot] = data.pane_for(slot, entries[choice])
                     explorer_url.checkpoint_chosen(param, names[choice])
@@ -79,7 +80,7 @@ def page() -> None:
     with options[0]:
         overlay = st.segmented_control(t("measures.overlay.label"), OVERLAYS, default="none", required=True,
                                        format_func=lambda o: t(f"measures.overlay.{o}"), key="explorer_overlay",
-                                       help=t("measures.overlay.help")) or "none"
+                                       help=t("measures.overlay.help"), persist_state="session") or "none"
     with options[1]:
         same_z_switch()  # hover previews: the same z through both decoders (aeviz/ui/hover.py)
     st.caption(t("explorer.data_caption", describe=data_line(get_dataset(dataset).to_dict()),

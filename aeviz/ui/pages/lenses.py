@@ -24,7 +24,8 @@ def page() -> None:
     st.session_state.setdefault(KEY, "pca")
     with url_state.settings_container("lens_choice"):
         choice = st.segmented_control(t("lenses.choose"), list(SECTIONS), key=KEY, required=True,
-                                      format_func=lambda s, tr=translator(): tr(f"lenses.section.{s}"))
+                                      format_func=lambda s, tr=translator(): tr(f"lenses.section.{s}"),
+                                      persist_state="session")
     try:
         test_subset(DATASET)
     except ValueError as e:

@@ -110,7 +110,8 @@ def page() -> None:
     tr = translator()  # format_func may run outside the script run
     with url_state.settings_container("lesson_picker"):
         st.selectbox(t("lesson.picker"), range(1, len(STEPS) + 1), key=STEP_KEY,
-                     format_func=lambda n: f"{n}. {tr(f'lesson.step.{STEPS[n - 1].id}.title')}")
+                     format_func=lambda n: f"{n}. {tr(f'lesson.step.{STEPS[n - 1].id}.title')}",
+                     persist_state="session")
     index = st.session_state[STEP_KEY]
     st.progress(index / len(STEPS), text=t("lesson.step_of", n=index, total=len(STEPS)))
     show_step(index)
