@@ -143,9 +143,7 @@ def test_live_plots_are_redrawn_in_place_then_become_the_finished_view(page, app
     box = curves.bounding_box()
     tip = page.locator(".st-key-studio_losses .aeviz-curve-tip")
     assert not tip.is_visible()
-    page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2)
-    tip.wait_for(state="visible", timeout=5_000)
-    head, *rows = tip.inner_text().split("\n")
+    head, *rows = _curve_tip(page, box["x"] + 60, box["y"] + box["height"] / 2).split("\n")
     assert head.startswith("step ") and 0 < int(head.split()[1]) < 200, head  # this run stopped early
     values = dict(row.lstrip("● ").split(": ") for row in rows)
     assert list(values) == ["AE reconstruction", "VAE reconstruction"]
@@ -157,6 +155,23 @@ def test_live_plots_are_redrawn_in_place_then_become_the_finished_view(page, app
     assert "reconstruction" not in tip.inner_text()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 40)  # off the chart: the tip goes
     tip.wait_for(state="hidden", timeout=5_000)
+
+
+TIP_TEXT_JS = """() => { const tip = document.querySelector('.st-key-studio_losses .aeviz-curve-tip');
+  return tip && tip.style.display === 'block' ? tip.innerText : null; }"""
+
+
+def _curve_tip(page, x: float, y: float) -> str:
+    """The curve tip's text with the pointer at (x, y), read while it is shown. A redraw of the chart
+    (a late rerun of the finished view) hides the tip until the pointer moves again, and a hidden
+    element's innerText is its bare text, without the tip's line breaks."""
+    for nudge in range(10):
+        page.mouse.move(x + nudge % 2, y)
+        page.wait_for_timeout(100)
+        text = page.evaluate(TIP_TEXT_JS)
+        if text:
+            return text
+    raise AssertionError("the curve tip did not show")
 
 
 def _places_in_use(page, url: str) -> str:
