@@ -20,6 +20,9 @@ class Step:
     formulas: tuple[str, ...]
     # (page, label key under lesson.link, query parameters) of the views that show this step
     links: tuple[tuple[str, str, dict], ...] = field(default_factory=tuple)
+    # True: the formulas name quantities by symbols that lesson.step.<id>.symbols explains in words.
+    # Words stay out of the formulas: KaTeX mis-draws Vietnamese letters with two marks (ố, ữ).
+    symbols: bool = False
 
 
 # The formulas are the same in both languages; the words around them come from the catalogue.
@@ -54,20 +57,20 @@ STEPS: tuple[Step, ...] = (
         # aeviz/measures.py: s = the codes' median nearest-neighbour spacing, G = a 64 x 64 grid over
         # the box of the central 98 % of codes, Delta_t = mean |pixel change| of step t on a 20-point
         # path, f = the reference classifier's features, r_3 = distance to the 3rd nearest real image.
-        r"\text{@jumps@} = \operatorname{mean}_{p} \;"
+        r"J = \operatorname{mean}_{p} \;"
         r" \frac{\max_t \Delta_t}{\sum_{t=1}^{19} \Delta_t}, \qquad"
         r" \Delta_t = \tfrac{1}{784} \big\| d(z_{t+1}) - d(z_t) \big\|_1",
-        r"\text{@empty@} = \Pr_{g \in G} \Big[ \min_i \| g - z_i \| > 5\, s \Big]",
-        r"\text{@realism@} = \Pr_{z} \Big[ \exists\, i : \big\| f(d(z)) - f(x_i) \big\| \le r_3(x_i) \Big]",
-    ), (("explorer", "explorer", {"dataset": "mnist"}),)),
+        r"E = \Pr_{g \in G} \Big[ \min_i \| g - z_i \| > 5\, s \Big]",
+        r"R = \Pr_{z} \Big[ \exists\, i : \big\| f(d(z)) - f(x_i) \big\| \le r_3(x_i) \Big]",
+    ), (("explorer", "explorer", {"dataset": "mnist"}),), symbols=True),
     Step("sampling", (
         r"z \sim \mathcal{N}(0, I), \qquad x_{\mathrm{new}} = d_\theta(z)",
         r"\mathrm{AE}: \quad z \sim \mathcal{N}\big(\bar{z}, \Sigma_z\big)",
     ), (("explorer", "explorer_sampling", {"dataset": "mnist", "section": "sampling"}),)),
     Step("anomaly", (
         r"s(x) = \frac{1}{784} \big\| x - d_\theta(e_\phi(x)) \big\|_2^2",
-        r"\text{@anomaly@} \iff s(x) > \tau",
-    ), (("anomaly", "anomaly", {}),)),
+        r"a(x) = 1 \iff s(x) > \tau",
+    ), (("anomaly", "anomaly", {}),), symbols=True),
 )
 
 
@@ -93,10 +96,9 @@ def show_step(index: int, extra=None) -> None:
     st.subheader(f"{index}. {t(f'lesson.step.{step.id}.title')}")
     st.markdown(t(f"lesson.step.{step.id}.text"))
     for formula in step.formulas:
-        # The few words inside formulas are marked @word@ and come from the catalogue.
-        for word in ("jumps", "empty", "realism", "anomaly"):
-            formula = formula.replace(f"@{word}@", t(f"lesson.math.{word}"))
         st.latex(formula)
+    if step.symbols:
+        st.markdown(t(f"lesson.step.{step.id}.symbols"))
     if extra is not None:
         extra()
     _links(step)
