@@ -52,6 +52,26 @@ def placeholders(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+class _GroupingFormatter(string.Formatter):
+    """``str.format`` whose thousands separator (the ``,`` format option) is ``group``."""
+
+    def __init__(self, group: str):
+        super().__init__()
+        self.group = group
+
+    def format_field(self, value, format_spec: str) -> str:
+        text = format(value, format_spec)
+        if "," in format_spec and isinstance(value, (int, float)):
+            text = text.replace(",", self.group)
+        return text
+
+
+# Vietnamese writes 7.000 for seven thousand, so "7,000" reads as seven. Its decimal comma is not
+# taken up either: every chart tick, tooltip and coordinate pair "(1.50, -2.00)" uses the point.
+# A narrow no-break space groups thousands (ISO 80000-1), which reads the same in both conventions.
+_FORMATTERS = {"vi": _GroupingFormatter("\u202f")}
+
+
 def translate(lang: str, key: str, /, **values) -> str:
     """The string ``key`` in ``lang``, filled with ``values``. A key missing in ``lang`` falls back
     to English; a key missing everywhere is returned as is, so a page never crashes on it (the
@@ -59,7 +79,10 @@ def translate(lang: str, key: str, /, **values) -> str:
     text = catalogue(lang).get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE).get(key, key)
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    formatter = _FORMATTERS.get(lang)
+    return formatter.format(text, **values) if formatter else text.format(**values)
 
 
 def pick_language(requested: str | None, browser_locale: str | None = None) -> str:

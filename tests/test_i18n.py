@@ -1,6 +1,8 @@
 """The two catalogues stay in step: same keys, same placeholders, nothing empty."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from aeviz.i18n import LANGUAGES, catalogue, pick_language, placeholders, translate
@@ -27,6 +29,29 @@ def test_translate_fills_values_and_falls_back():
     assert translate("vi", "app.nav.about") == "Autoencoder là gì?"
     assert translate("en", "app.nav.about") == "What is an autoencoder?"
     assert translate("vi", "no.such.key") == "no.such.key"
+
+
+def test_vietnamese_groups_thousands_with_a_narrow_space():
+    """"7,000" reads as seven in Vietnamese (its thousands separator is the dot); a narrow no-break
+    space reads the same in both conventions. Decimals keep the point, as every chart tick does."""
+    line = translate("vi", "common.data.line", title="MNIST", what="x", location="y", train=7000, test=2000)
+    assert "7\u202f000 ảnh huấn luyện + 2\u202f000 ảnh kiểm tra" in line, line
+    assert "7,000 train" in translate("en", "common.data.line", title="MNIST", what="x", location="y",
+                                      train=7000, test=2000)
+    share = translate("vi", "lenses.pca.pca_caption", share=0.2345)
+    assert "7\u202f000" in share and "23.4%" in share, share
+
+
+# Numbers typed into a catalogue must agree with the numbers filled in: a decimal comma ("0,5") in
+# either language, or a dot between thousands ("7.000") in Vietnamese, would not.
+WRONG_NUMBER = {"en": re.compile(r"(?<![\d,])\d+,\d{1,2}(?![\d])"),
+                "vi": re.compile(r"(?<![\d.,])[1-9]\d{0,2}\.\d{3}(?!\d)|(?<![\d,])\d+,\d+")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_numbers_written_in_the_catalogue_follow_the_same_convention(lang):
+    wrong = {k: WRONG_NUMBER[lang].findall(v) for k, v in catalogue(lang).items() if WRONG_NUMBER[lang].search(v)}
+    assert wrong == {}
 
 
 @pytest.mark.parametrize("requested,browser,expected", [

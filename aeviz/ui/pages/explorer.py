@@ -84,7 +84,7 @@ def page() -> None:
     with options[1]:
         same_z_switch()  # hover previews: the same z through both decoders (aeviz/ui/hover.py)
     st.caption(t("explorer.data_caption", describe=data_line(get_dataset(dataset).to_dict()),
-                 n=f"{len(subset['labels']):,}"))
+                 n=len(subset['labels'])))
 
     cols = st.columns(2, gap="small")
     for col, slot in zip(cols, ("ae", "vae")):
