@@ -30,12 +30,19 @@ def open_app(page: str, params: dict | None = None, run_page: bool = True) -> Ap
     at.run()
     assert not at.exception, at.exception
     if page != "explorer":
-        hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == page]
-        assert hashes, f"no page {page!r} registered"
-        at._page_hash = hashes[0]
+        at._page_hash = page_hash(at, page)
         at.run()
         assert not at.exception, at.exception
     return at
+
+
+def page_hash(at: AppTest, page: str) -> str:
+    """The script hash st.navigation registered for ``page``. The Explorer is the default page,
+    served at "/" ("explorer" is an alias that redirects there)."""
+    path = "" if page == "explorer" else page
+    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == path]
+    assert hashes, f"no page {page!r} registered"
+    return hashes[0]
 
 
 def chart_texts(spec: str) -> list[str]:
@@ -154,12 +161,9 @@ def test_studio_settings_survive_a_link():
 
 
 def visit(at: AppTest, page: str) -> None:
-    """Go to ``page`` the way the sidebar does: Streamlit's page switch drops the query string. The
-    Explorer is the default page, served at "/" ("explorer" is an alias that redirects there)."""
-    path = "" if page == "explorer" else page
-    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == path]
+    """Go to ``page`` the way the sidebar does: Streamlit's page switch drops the query string."""
     at.query_params.clear()
-    at._page_hash = hashes[0]
+    at._page_hash = page_hash(at, page)
     at.run()
     assert not at.exception, at.exception
 
