@@ -33,8 +33,8 @@ def _manifold(panes: dict[str, Pane], dataset: str) -> None:
     st.markdown(t("explorer.manifold.text"))
     a, b = st.columns([2, 3])
     n = a.slider(t("explorer.manifold.size"), 5, 30, 20, key="explorer_grid_n", persist_state="session")
-    icdf = b.toggle(t("explorer.manifold.icdf"), key="explorer_grid_icdf", help=t("explorer.manifold.icdf_help"),
-                    persist_state="session")
+    icdf = b.toggle(t("explorer.manifold.icdf"), wrap=True, key="explorer_grid_icdf",
+                    help=t("explorer.manifold.icdf_help"), persist_state="session")
     cols = st.columns(2)
     for col, slot in zip(cols, SLOTS):
         pane = panes.get(slot)
@@ -157,7 +157,7 @@ def _prior(panes: dict[str, Pane], dataset: str) -> None:
     n = a.slider(t("explorer.sampling.samples"), 16, 96, 48, step=8, key="explorer_prior_n", persist_state="session")
     seed = b.number_input(t("explorer.sampling.seed"), 0, 10_000, 0, key="explorer_prior_seed",
                           persist_state="session")
-    fitted = c.toggle(t("explorer.sampling.fitted"), value=True, key="explorer_prior_fitted",
+    fitted = c.toggle(t("explorer.sampling.fitted"), value=True, wrap=True, key="explorer_prior_fitted",
                       help=t("explorer.sampling.fitted_help"), persist_state="session")
     cols = st.columns(2, gap="large")
     for col, slot in zip(cols, SLOTS):

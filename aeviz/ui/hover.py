@@ -34,6 +34,7 @@ import streamlit as st
 from torch import nn
 
 from aeviz.decoder_export import UnsupportedDecoder, export_decoder, read_export
+from aeviz.ui import url_state
 from aeviz.ui.lang import t
 from aeviz.ui.texts import error_text
 
@@ -76,6 +77,15 @@ def decoder_blob(model: nn.Module, meta: dict) -> tuple[bytes, str]:
             blob = export_decoder(model, meta)
             per_model[tag] = (blob, read_export(blob)[0]["fingerprint"])
         return per_model[tag]
+
+
+# The width a preview needs beside another slot (aeviz/ui/layout.py): hover.js draws a 140-px
+# canvas, 240 px in presentation mode (url_state.PRESENT_CSS).
+PREVIEW_PX, PRESENT_PREVIEW_PX = 160, 250
+
+
+def preview_width() -> int:
+    return PRESENT_PREVIEW_PX if url_state.presenting() else PREVIEW_PX
 
 
 SENT = "_aeviz_hover_sent"  # session state: preview key -> fingerprint this browser has
@@ -142,7 +152,7 @@ def hover_preview(model: nn.Module, map_key: str, key: str, *, label: str = "",
 def same_z_switch(key: str = "hover_same_z", value: bool = True) -> bool:
     """The "same z in both" toggle: hovering one map also decodes that z through the other model
     and marks it on the other map. Returns its state."""
-    linked = st.toggle(t("common.hover.same_z"), value=value, key=key, disabled=not hover_enabled(),
+    linked = st.toggle(t("common.hover.same_z"), value=value, wrap=True, key=key, disabled=not hover_enabled(),
                        help=t("common.hover.same_z_help"), persist_state="session")
     if hover_enabled():
         _mount_fn()(key=f"{key}_js", data={"linked": bool(linked)})

@@ -128,7 +128,7 @@ def draw(view: JobView, dataset: str) -> None:
         if n > 1:
             epoch = left.slider(t("studio.replay"), 1, n, n, key=f"studio_epoch_{view.id}",
                                 help=t("studio.replay_help"), persist_state="session")
-        fixed = right.toggle(t("studio.fixed_axes"), value=True, key=f"studio_fixed_axes_{view.id}",
+        fixed = right.toggle(t("studio.fixed_axes"), value=True, wrap=True, key=f"studio_fixed_axes_{view.id}",
                              help=t("studio.fixed_axes_help"), persist_state="session")
     _epoch_view(view, epoch, fixed, dataset)
 

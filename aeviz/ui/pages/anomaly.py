@@ -48,7 +48,7 @@ def _controls() -> tuple[str, str]:
     cols = st.columns([1, 1.3, 1.6], vertical_alignment="bottom")
     with cols[0]:
         dataset = st.segmented_control(t("anomaly.dataset"), DATASET_NAMES, default=DATASET_NAMES[0],
-                                       format_func=TITLES.get, key="anomaly_dataset", required=True,
+                                       format_func=TITLES.get, wrap=True, key="anomaly_dataset", required=True,
                                        persist_state="session") or DATASET_NAMES[0]
     with cols[1]:
         kind = st.selectbox(t("anomaly.ood_set"), anomaly.OOD_KINDS, key="anomaly_ood",

@@ -53,10 +53,10 @@ def _controls(code: str, token: str, ps) -> None:
     with st.container(key="class_controls", border=True):
         cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
         kind = cols[0].segmented_control(t("classroom.kind_label"), KINDS, default="where", required=True,
-                                         format_func=lambda k: t(f"classroom.kind.{k}"), key="class_kind",
+                                         format_func=lambda k: t(f"classroom.kind.{k}"), wrap=True, key="class_kind",
                                          persist_state="session")
         cols[1].segmented_control(t("classroom.map_label"), list(ps), default=list(ps)[0], required=True,
-                                  format_func=lambda s: t(f"classroom.map.{s}"), key="class_slot",
+                                  format_func=lambda s: t(f"classroom.map.{s}"), wrap=True, key="class_slot",
                                   persist_state="session")
         if kind == "where":
             cols[2].selectbox(t("classroom.target"), range(10), index=7, key="class_target", persist_state="session")

@@ -14,9 +14,10 @@ from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui import url_state
 from aeviz.ui.explorer_data import OVERLAYS, Pane
 from aeviz.ui.explorer_measures import measures_section
-from aeviz.ui.explorer_panes import click_panel, export_clicks, hover_pane, map_chart
-from aeviz.ui.hover import same_z_switch
+from aeviz.ui.explorer_panes import click_panel, export_clicks, hover_pane, map_chart, panel_width
+from aeviz.ui.hover import preview_width, same_z_switch
 from aeviz.ui.lang import t
+from aeviz.ui.layout import beside_or_below
 from aeviz.ui.state import get_dataset, unreadable_checkpoints
 from aeviz.ui.texts import data_line, error_text
 
@@ -26,7 +27,7 @@ def _choose_dataset() -> str:
     if default not in DATASET_NAMES:
         default = DATASET_NAMES[0]
     choice = st.segmented_control(t("explorer.dataset"), DATASET_NAMES, default=default, format_func=TITLES.get,
-                                  key="explorer_dataset", required=True, persist_state="session")
+                                  wrap=True, key="explorer_dataset", required=True, persist_state="session")
     return choice or default
 
 
@@ -79,8 +80,9 @@ def page() -> None:
     options = st.columns([3, 1], vertical_alignment="bottom")
     with options[0]:
         overlay = st.segmented_control(t("measures.overlay.label"), OVERLAYS, default="none", required=True,
-                                       format_func=lambda o: t(f"measures.overlay.{o}"), key="explorer_overlay",
-                                       help=t("measures.overlay.help"), persist_state="session") or "none"
+                                       format_func=lambda o: t(f"measures.overlay.{o}"), wrap=True,
+                                       key="explorer_overlay", help=t("measures.overlay.help"),
+                                       persist_state="session") or "none"
     with options[1]:
         same_z_switch()  # hover previews: the same z through both decoders (aeviz/ui/hover.py)
     st.caption(t("explorer.data_caption", describe=data_line(get_dataset(dataset).to_dict()),
@@ -97,7 +99,7 @@ def page() -> None:
                 map_chart(slot, pane, dataset, overlay)
                 if overlay == "doubt" and data.classifier_path(dataset) is None:
                     st.caption(t("explorer.no_classifier"))
-                left, right = st.columns(2, gap="small")
+                left, right = beside_or_below(f"explorer_under_{slot}", panel_width(), preview_width())
                 with left:
                     click_panel(slot, pane, panes, dataset, overlay)
                     explorer_url.map_export(slot, pane, dataset, overlay, export_clicks())

@@ -1,0 +1,112 @@
+"""The pages laid out at a projector's 1024 px and on a wide screen: nothing drawn over anything
+else, nothing cut off at a column's edge.
+
+Boxes are read from the page (getBoundingClientRect) through the ``.st-key-<key>`` classes of
+keyed elements (streamlit-notes §5)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import map_area, map_drawn, wait_for_app_idle, wait_for_rerun_answer
+
+pytestmark = pytest.mark.browser
+
+# The boxes of what a map's two slots draw: the decoded panel's image and z readout (or, before a
+# click, its empty square) and the hover preview's canvas and words; and the map's own box, whose
+# width is its column's.
+BOXES = """(slot) => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+                        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  const panel = document.querySelector(`.st-key-decoded_${slot}`);
+  const hover = document.querySelector(`.st-key-hover_${slot} .aeviz-hover`);
+  return {
+    column: box(document.querySelector(`.st-key-latent_${slot}`)),
+    panel: [...panel.querySelectorAll('img, .aeviz-z, div[style*="dashed"]')].map(box),
+    hover: [...hover.children].map(box),
+  };
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 \
+        and b["top"] < a["bottom"] - 1
+
+
+def _assert_apart_and_inside(boxes: dict) -> None:
+    col = boxes["column"]
+    assert boxes["panel"] and boxes["hover"], boxes
+    for b in boxes["panel"] + boxes["hover"]:
+        assert col["left"] - 1 <= b["left"] and b["right"] <= col["right"] + 1, (b, col)
+    for p in boxes["panel"]:
+        for h in boxes["hover"]:
+            assert not _overlap(p, h), (p, h)
+
+
+def _open_explorer(browser, url: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    for slot in ("ae", "vae"):
+        page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
+    page.wait_for_selector(".st-key-hover_vae .aeviz-hover canvas", timeout=60_000)
+    wait_for_app_idle(page, 90_000)
+    return context, page
+
+
+@pytest.mark.parametrize("width", [1024, 1600])
+def test_the_decoded_image_and_the_hover_preview_never_overlap(browser, app_server, artifacts, width):
+    """At 1024 px (a projector) each map's column is too narrow for the decoded image beside the
+    preview: the preview goes below. On a wide screen they sit side by side. Either way neither
+    spills over the other or out of its column, before a click and after one at the map's
+    bottom-left corner, where the z readout is widest (two negative numbers)."""
+    context, page = _open_explorer(browser, app_server.url, width)
+    try:
+        for slot in ("ae", "vae"):
+            _assert_apart_and_inside(page.evaluate(BOXES, slot))
+            page.locator(map_area(f"latent_{slot}")).scroll_into_view_if_needed()
+            area = page.locator(map_area(f"latent_{slot}")).bounding_box()
+            page.mouse.click(area["x"] + 4, area["y"] + area["height"] - 4)
+            wait_for_rerun_answer(page, slot)
+            boxes = page.evaluate(BOXES, slot)
+            _assert_apart_and_inside(boxes)
+            image, preview = boxes["panel"][0], boxes["hover"][0]
+            if width >= 1600:
+                assert preview["left"] >= image["right"], "room enough: the preview beside the image"
+            else:
+                assert preview["top"] >= image["bottom"], "too narrow: the preview below the image"
+        assert "(-" in page.locator(".st-key-decoded_ae .aeviz-z").inner_text()
+        page.screenshot(path=str(artifacts / f"explorer-layout-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_the_explorers_choices_are_all_visible_at_1024_px(browser, app_server):
+    """A row of choices in a narrow column wraps onto a second line instead of scrolling its last
+    choices out of sight ("Classifier doubt" was cut off at 1024 px)."""
+    context, page = _open_explorer(browser, app_server.url, 1024)
+    try:
+        for key in ("explorer_dataset", "explorer_overlay"):
+            hidden = page.evaluate(
+                """(key) => { const root = document.querySelector(`.st-key-${key}`);
+                   const area = root.getBoundingClientRect();
+                   return [...root.querySelectorAll('button')].filter((b) => {
+                     const r = b.getBoundingClientRect(); return r.right > area.right + 1 || r.width === 0; })
+                     .map((b) => b.innerText); }""", key)
+            assert hidden == [], (key, hidden)
+    finally:
+        context.close()
+
+
+def test_three_maps_side_by_side_keep_their_previews_inside_their_columns(page, app_server):
+    """The PCA lens draws three maps in a row: each one's hover preview stays inside its column."""
+    page.goto(f"{app_server.url}/lenses?lens=pca")
+    page.wait_for_selector(map_drawn("lens_map_pca"), timeout=120_000)
+    page.wait_for_selector(".st-key-lens_hover_pca .aeviz-hover canvas", timeout=60_000)
+    wait_for_app_idle(page, 60_000)
+    for slot in ("ae", "vae", "pca"):
+        column = page.locator(f".st-key-lens_map_{slot}").bounding_box()
+        for part in (".aeviz-hover canvas", ".aeviz-hover-z"):
+            box = page.locator(f".st-key-lens_hover_{slot} {part}").bounding_box()
+            assert column["x"] - 1 <= box["x"] and box["x"] + box["width"] <= column["x"] + column["width"] + 1, \
+                (slot, part, box, column)
+
