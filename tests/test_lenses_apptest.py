@@ -61,9 +61,11 @@ def test_kinds_view(monkeypatch):
     assert len(links) == len(KINDS)
     assert "explorer?dataset=mnist&ckpt_ae=mnist-sparse-ae" in links
     assert "explorer?dataset=mnist&ckpt_vae=mnist-vae" in links
-    cells = [m.value for m in at.markdown]
-    assert "Empty area" in cells and "Jumps" in cells  # the explorer's measures, one row each
-    assert "**sparse AE**" in cells and "**contractive AE**" in cells  # one column per kind
+    table = next(h.proto.body for h in at.get("html") if "aeviz-measures" in h.proto.body)
+    assert "Empty area" in table and "Jumps" in table  # the explorer's measures, one row each
+    assert "<th" in table and ">sparse AE</th>" in table and ">contractive AE</th>" in table  # one column per kind
+    # Every value cell keeps its number on one line (a grid of columns broke "0.0422" into "0.0 / 422").
+    assert table.count("aeviz-value") == table.count("white-space:nowrap") >= 6 * len(KINDS)
 
 
 def test_bottleneck_view(monkeypatch):

@@ -50,28 +50,44 @@ def _value(m: measures.MapMeasures, field: str, fmt: str) -> str:
 # The table is one HTML element, not a grid of 28 (a row of st.columns per measure): every element
 # on the page is re-rendered by the browser at each click's rerun, and this grid was 40 % of them.
 # Each definition sits behind a "?" as a native <details>: it opens by a click, a tap or the keyboard.
-_TD = "padding:6px 8px;vertical-align:top;border-bottom:1px solid #f0f0f0"
-_STYLE = {"value": f"{_TD};font:600 1.35rem monospace;white-space:nowrap",
-          "meaning": f"{_TD};color:#6b6f7b;font-size:0.9rem", "": _TD}
+_TD = "vertical-align:top;border-bottom:1px solid #f0f0f0"
 _Q = ("display:inline-block;margin-left:6px;width:1.15em;height:1.15em;line-height:1.1em;text-align:center;"
       "border:1px solid #999;border-radius:50%;font-size:0.75em;color:#555")
+# (cell padding, the numbers' font, the heads' font size): the explorer's two columns, and a compact
+# table of many columns (six kinds side by side must fit a 1024-px projector): there the numbers
+# take the page's font with tabular digits, narrower than monospace.
+_LOOK = {False: ("6px 8px", "1.35rem monospace", "1rem"),
+         True: ("6px 6px", "1rem var(--st-font, sans-serif)", "0.85rem")}
 
 
-def measures_table(rows: list[tuple[str, str, list[str], str]], heads: list[str]) -> str:
-    """The HTML of a measures table: ``rows`` of (name, definition, values, meaning) under ``heads``."""
-    def cell(text: str, kind: str = "") -> str:
-        return f'<td class="aeviz-{kind or "name"}" style="{_STYLE[kind]}">{text}</td>'
+def measures_table(rows: list[tuple[str, str, list[str], str]], heads: list[str], compact: bool = False) -> str:
+    """The HTML of a measures table: ``rows`` of (name, definition, values, meaning) under ``heads``.
+    A number never breaks across lines; a table wider than its column scrolls sideways.
+    ``compact``: smaller numbers and each meaning under its measure's name, not in a last column
+    (``heads`` then has none), so that many numbers in a row leave the words room to read."""
+    pad, value_font, head_size = _LOOK[compact]
 
+    def cell(text: str, kind: str, style: str = "") -> str:
+        return f'<td class="aeviz-{kind}" style="{_TD};padding:{pad};{style}">{text}</td>'
+
+    def name_cell(name: str, definition: str, meaning: str) -> str:
+        text = (f'<details><summary style="cursor:pointer;list-style:none">{escape(name)}'
+                f'<span style="{_Q}">?</span></summary><div class="aeviz-definition" style="margin-top:4px;'
+                f'font-size:0.85rem;color:#333;max-width:32em">{escape(definition)}</div></details>')
+        if not compact:
+            return cell(text, "name")
+        return cell(f'{text}<div class="aeviz-meaning" style="color:#6b6f7b;font-size:0.8rem;margin-top:2px">'
+                    f'{escape(meaning)}</div>', "name", "min-width:7.5em")
+
+    value_style = f"font:600 {value_font};font-variant-numeric:tabular-nums;white-space:nowrap"
     body = "".join(
-        "<tr>" + cell(f'<details><summary style="cursor:pointer;list-style:none">{escape(name)}'
-                      f'<span style="{_Q}">?</span></summary><div class="aeviz-definition" style="margin-top:4px;'
-                      f'font-size:0.85rem;color:#333;max-width:32em">{escape(definition)}</div></details>')
-        + "".join(cell(escape(v), "value") for v in values) + cell(escape(meaning), "meaning") + "</tr>"
+        "<tr>" + name_cell(name, definition, meaning) + "".join(cell(escape(v), "value", value_style) for v in values)
+        + ("" if compact else cell(escape(meaning), "meaning", "color:#6b6f7b;font-size:0.9rem")) + "</tr>"
         for name, definition, values, meaning in rows)
-    head = "".join(f'<th style="text-align:left;font-weight:600;padding:4px 8px;border-bottom:1px solid #ddd">'
-                   f"{escape(h)}</th>" for h in heads)
-    return (f'<table class="aeviz-measures" style="border-collapse:collapse;width:100%;font-size:1rem">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    head = "".join(f'<th style="text-align:left;font-weight:600;font-size:{head_size};padding:4px {pad.split()[1]};'
+                   f'border-bottom:1px solid #ddd">{escape(h)}</th>' for h in heads)
+    return (f'<div style="overflow-x:auto"><table class="aeviz-measures" style="border-collapse:collapse;width:100%;'
+            f'font-size:1rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
 def measures_section(panes: dict[str, Pane | None], dataset: str) -> None:

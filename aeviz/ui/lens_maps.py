@@ -99,9 +99,10 @@ def _click_panel(slot: str, tag: str, model) -> None:
 
 
 def image_row(images: np.ndarray, captions: list[str] | None = None, size: int = 72) -> None:
-    """Images side by side at ``size`` px each, each with an optional caption."""
+    """Images side by side at ``size`` px each, each with an optional caption; in a narrow column
+    they shrink instead of wrapping, so rows of the same test images stay aligned."""
     captions = captions or [""] * len(images)
-    cells = "".join(f'<div style="width:{size}px;text-align:center;font-size:0.75rem">{img_tag(im)}'
+    cells = "".join(f'<div style="flex:0 1 {size}px;min-width:0;text-align:center;font-size:0.75rem">{img_tag(im)}'
                     f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{c}</div></div>'
                     for im, c in zip(images, captions))
-    st.html(f'<div style="display:flex;gap:4px;flex-wrap:wrap">{cells}</div>')
+    st.html(f'<div style="display:flex;gap:4px">{cells}</div>')

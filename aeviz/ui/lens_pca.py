@@ -34,7 +34,8 @@ def section() -> None:
         entries.append((name, ld.shown_reconstructions(name, ld.mtime(name)), ld.errors(name, ld.mtime(name))["mse"]))
     entries.append((t("lenses.pca.pca_name"), ld.shown_reconstructions(None, 0.0), ld.pca_errors()["mse"]))
     for label, images, mse in entries:
-        left, right = st.columns([1, 5], vertical_alignment="center")
+        # Wide enough for the error's four decimals at a metric's size on a 1024-px projector.
+        left, right = st.columns([1.5, 5], vertical_alignment="center")
         with left:
             if mse is None:
                 st.markdown(f"**{label}**")

@@ -110,3 +110,47 @@ def test_three_maps_side_by_side_keep_their_previews_inside_their_columns(page, 
             assert column["x"] - 1 <= box["x"] and box["x"] + box["width"] <= column["x"] + column["width"] + 1, \
                 (slot, part, box, column)
 
+
+# Elements whose text is cut short: an ellipsis or a hidden overflow (scrollWidth beyond clientWidth).
+CUT_SHORT = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.innerText)"""
+
+
+def _open(browser, url: str, ready: str, width: int = 1024):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=120_000)
+    wait_for_app_idle(page, 120_000)
+    return context, page
+
+
+@pytest.mark.parametrize("path, ready", [
+    ("anomaly", ".st-key-anomaly_roc .js-plotly-plot"),
+    ("lenses?lens=pca", ".st-key-lens_map_pca canvas[data-points]"),
+])
+def test_no_number_is_cut_short_at_1024_px(browser, app_server, path, ready):
+    """A metric in a column too narrow for it showed "0.…" for the anomaly threshold."""
+    context, page = _open(browser, f"{app_server.url}/{path}", ready)
+    try:
+        values = page.locator("[data-testid='stMetricValue']")
+        assert values.count() >= 4
+        assert page.evaluate(CUT_SHORT, "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *") == []
+    finally:
+        context.close()
+
+
+def test_the_kinds_table_fits_a_projector(browser, app_server):
+    """Six kinds side by side: no number broken across lines, and the table as wide as its column
+    at most (a grid of Streamlit columns broke "0.0422" into "0.0" over "422")."""
+    context, page = _open(browser, f"{app_server.url}/lenses?lens=kinds", ".st-key-lens_kinds_measures table")
+    try:
+        table = page.locator(".st-key-lens_kinds_measures table").bounding_box()
+        column = page.locator(".st-key-lens_kinds_measures").bounding_box()
+        assert table["width"] <= column["width"] + 1, (table, column)
+        heights = page.evaluate("""() => [...document.querySelectorAll('.st-key-lens_kinds_measures .aeviz-value')]
+            .map((td) => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; })""")
+        assert heights and set(heights) == {1}, heights  # each number on one line
+    finally:
+        context.close()
+

@@ -104,11 +104,14 @@ def _histograms(s_in, s_out, marks, thresholds, kind_label, dataset, ae, vae):
 
 def _confusion(s_in, s_out, threshold) -> None:
     c = anomaly.confusion_at(s_in, s_out, threshold)
-    a, b, d = st.columns(3)
     fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
-    a.metric(t("anomaly.precision"), fmt(c["precision"]), help=t("anomaly.precision_help"))
-    b.metric(t("anomaly.recall"), fmt(c["recall"]), help=t("anomaly.recall_help"))
-    d.metric(t("anomaly.threshold_value"), f"{threshold:.4g}", help=t("anomaly.threshold_value_help"))
+    # A wrapping row at the numbers' own widths: three columns of half a 1024-px page cut the
+    # threshold to "0.…".
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        st.metric(t("anomaly.precision"), fmt(c["precision"]), help=t("anomaly.precision_help"), width="content")
+        st.metric(t("anomaly.recall"), fmt(c["recall"]), help=t("anomaly.recall_help"), width="content")
+        st.metric(t("anomaly.threshold_value"), f"{threshold:.4g}", help=t("anomaly.threshold_value_help"),
+                  width="content")
     st.markdown(t("anomaly.confusion_table", tp=c["tp"], fn=c["fn"], fp=c["fp"], tn=c["tn"]),
                 help=t("anomaly.confusion_help"))
 
