@@ -12,11 +12,15 @@ from aeviz.ui import lens_data as ld
 from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
 from aeviz.ui.lang import t
+from aeviz.ui.layout import beside_or_below
 from aeviz.ui.lens_maps import image_row
 
 VAE, AE = "mnist-vae", "mnist-ae"
 ROW_SAMPLES = 6
 ROW_KEY, DRAW_KEY = "lens_sample_row", "lens_sample_draw"
+# The map and the panel beside it (aeviz/ui/layout.py): side by side on a page ~860 px wide (a
+# 1400-px screen beside the sidebar), the panel under the map on a 1024-px projector.
+MAP_PX, PRESENT_MAP_PX, PANEL_PX = 520, 760, 320
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -87,16 +91,19 @@ def section() -> None:
         url_state.bind("zoom", "lens_sample_zoom", bool)
     st.session_state.setdefault(ROW_KEY, int(ld.shown_rows()[3]))
     st.session_state.setdefault(DRAW_KEY, 0)
-    top = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
     url_state.hide_in_presentation(ROW_KEY, "lens_sample_zoom")
-    top[0].number_input(t("lenses.sample.row"), 0, n - 1, step=1, key=ROW_KEY, help=t("lenses.sample.row_help"),
-                        on_change=lambda: st.session_state.__setitem__(DRAW_KEY, 0), persist_state="session")
-    top[1].button(t("lenses.sample.resample"), key="lens_resample", on_click=_resample, icon=":material/casino:",
-                  type="primary")
-    zoom = top[2].toggle(t("lenses.sample.zoom"), value=True, key="lens_sample_zoom", help=t("lenses.sample.zoom_help"),
-                         persist_state="session")
-    row, draw = int(st.session_state[ROW_KEY]), int(st.session_state[DRAW_KEY])
-    top[3].caption(t("lenses.sample.draw_no", draw=draw + 1))
+    # One wrapping row at the controls' own widths: in four columns a 1024-px page cut the button's
+    # label short.
+    with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", gap="medium"):
+        st.number_input(t("lenses.sample.row"), 0, n - 1, step=1, key=ROW_KEY, help=t("lenses.sample.row_help"),
+                        on_change=lambda: st.session_state.__setitem__(DRAW_KEY, 0), persist_state="session",
+                        width=160)
+        st.button(t("lenses.sample.resample"), key="lens_resample", on_click=_resample, icon=":material/casino:",
+                  type="primary", width="content")
+        zoom = st.toggle(t("lenses.sample.zoom"), value=True, key="lens_sample_zoom", width="content",
+                         help=t("lenses.sample.zoom_help"), persist_state="session")
+        row, draw = int(st.session_state[ROW_KEY]), int(st.session_state[DRAW_KEY])
+        st.caption(t("lenses.sample.draw_no", draw=draw + 1), width="content")
 
     image = ld.test_images()[row:row + 1]
     vae = ld.model(VAE)
@@ -111,7 +118,8 @@ def section() -> None:
         ae_z = ae.encode(image)[0].numpy()
         ae_recon = ae.decode(ae.encode(image))[0, 0].numpy()
 
-    left, right = st.columns([1.4, 1], gap="large")
+    left, right = beside_or_below("lens_sample_panes",
+                                  PRESENT_MAP_PX if url_state.presenting() else MAP_PX, PANEL_PX)
     with left:
         st.plotly_chart(_figure(mu, sigma, z, row_z, zoom), key="lens_sample_map", on_select=lambda: _pick_row(n),
                         selection_mode="points", config=CHART_CONFIG, theme=None)
@@ -138,8 +146,6 @@ def section() -> None:
     image_row(decoded[1:], [f"({v[0]:.2f}, {v[1]:.2f})" for v in row_z], size=110)
     spread = float(np.abs(decoded[1:] - decoded[1:].mean(0)).mean())
     st.markdown(f"#### {t('lenses.sample.ae_title')}")
-    c1, c2 = st.columns([1, 5], vertical_alignment="center")
-    with c1:
-        st.html(f'<div style="width:110px">{img_tag(ae_recon, title="AE reconstruction")}</div>')
-    with c2:
+    with st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
+        st.html(img_tag(ae_recon, title="AE reconstruction"), width=110)
         st.markdown(t("lenses.sample.ae_text", z1=float(ae_z[0]), z2=float(ae_z[1]), spread=spread))

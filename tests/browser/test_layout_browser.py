@@ -154,3 +154,15 @@ def test_the_kinds_table_fits_a_projector(browser, app_server):
     finally:
         context.close()
 
+
+def test_the_sample_lens_at_1024_px(browser, app_server):
+    """The resample button shows its whole label (in Vietnamese, the longer one), and the AE's
+    reconstruction sits beside its sentence, not over it."""
+    context, page = _open(browser, f"{app_server.url}/lenses?lens=sample&lang=vi", ".st-key-lens_sample_formula")
+    try:
+        assert page.evaluate(CUT_SHORT, ".st-key-lens_resample button, .st-key-lens_resample button *") == []
+        image = page.locator("img[title='AE reconstruction']").bounding_box()
+        text = page.locator("[data-testid='stMarkdownContainer']", has_text="mnist-ae").last.bounding_box()
+        assert image["x"] + image["width"] <= text["x"] or image["y"] + image["height"] <= text["y"], (image, text)
+    finally:
+        context.close()
