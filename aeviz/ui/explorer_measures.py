@@ -53,11 +53,11 @@ def _value(m: measures.MapMeasures, field: str, fmt: str) -> str:
 _TD = "vertical-align:top;border-bottom:1px solid #f0f0f0"
 _Q = ("display:inline-block;margin-left:6px;width:1.15em;height:1.15em;line-height:1.1em;text-align:center;"
       "border:1px solid #999;border-radius:50%;font-size:0.75em;color:#555")
-# (cell padding, the numbers' font, the heads' font size): the explorer's two columns, and a compact
+# (side padding, the numbers' font, the heads' font size): the explorer's two columns, and a compact
 # table of many columns (six kinds side by side must fit a 1024-px projector): there the numbers
 # take the page's font with tabular digits, narrower than monospace.
-_LOOK = {False: ("6px 8px", "1.35rem monospace", "1rem"),
-         True: ("6px 6px", "1rem var(--st-font, sans-serif)", "0.85rem")}
+_LOOK = {False: ("8px", "1.35rem monospace", "1rem"),
+         True: ("6px", "1rem var(--st-font, sans-serif)", "0.85rem")}
 
 
 def measures_table(rows: list[tuple[str, str, list[str], str]], heads: list[str], compact: bool = False) -> str:
@@ -68,7 +68,7 @@ def measures_table(rows: list[tuple[str, str, list[str], str]], heads: list[str]
     pad, value_font, head_size = _LOOK[compact]
 
     def cell(text: str, kind: str, style: str = "") -> str:
-        return f'<td class="aeviz-{kind}" style="{_TD};padding:{pad};{style}">{text}</td>'
+        return f'<td class="aeviz-{kind}" style="{_TD};padding:6px {pad};{style}">{text}</td>'
 
     def name_cell(name: str, definition: str, meaning: str) -> str:
         text = (f'<details><summary style="cursor:pointer;list-style:none">{escape(name)}'
@@ -84,10 +84,24 @@ def measures_table(rows: list[tuple[str, str, list[str], str]], heads: list[str]
         "<tr>" + name_cell(name, definition, meaning) + "".join(cell(escape(v), "value", value_style) for v in values)
         + ("" if compact else cell(escape(meaning), "meaning", "color:#6b6f7b;font-size:0.9rem")) + "</tr>"
         for name, definition, values, meaning in rows)
-    head = "".join(f'<th style="text-align:left;font-weight:600;font-size:{head_size};padding:4px {pad.split()[1]};'
+    head = "".join(f'<th style="text-align:left;font-weight:600;font-size:{head_size};padding:4px {pad};'
                    f'border-bottom:1px solid #ddd">{escape(h)}</th>' for h in heads)
     return (f'<div style="overflow-x:auto"><table class="aeviz-measures" style="border-collapse:collapse;width:100%;'
             f'font-size:1rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def measure_rows(columns: list[measures.MapMeasures]) -> list[tuple[str, str, list[str], str]]:
+    """The table's rows for these measures side by side: (name, definition, values, meaning)."""
+    rows = []
+    for key, field, fmt in ROWS:
+        if key == "sampled":
+            kinds = dict.fromkeys(m.sampled_from for m in columns)  # "prior", "fitted", in order
+            meaning = " ".join(t(f"measures.sampled.meaning_{k}") for k in kinds)
+        else:
+            meaning = t(f"measures.{key}.meaning")
+        rows.append((t(f"measures.{key}.name"), t(f"measures.{key}.help"),
+                     [_value(m, field, fmt) for m in columns], meaning))
+    return rows
 
 
 def measures_section(panes: dict[str, Pane | None], dataset: str) -> None:
@@ -96,15 +110,7 @@ def measures_section(panes: dict[str, Pane | None], dataset: str) -> None:
         return
     found = _measured(shown, dataset)
     slots = [s for s in ("ae", "vae") if s in found]
-    rows = []
-    for key, field, fmt in ROWS:
-        if key == "sampled":
-            kinds = dict.fromkeys(found[s].sampled_from for s in slots)  # "prior", "fitted", in order
-            meaning = " ".join(t(f"measures.sampled.meaning_{k}") for k in kinds)
-        else:
-            meaning = t(f"measures.{key}.meaning")
-        rows.append((t(f"measures.{key}.name"), t(f"measures.{key}.help"),
-                     [_value(found[s], field, fmt) for s in slots], meaning))
+    rows = measure_rows([found[s] for s in slots])
     heads = ([t("explorer.measure")] + [short_name(shown[s], shown.get("vae" if s == "ae" else "ae")) for s in slots]
              + [t("explorer.meaning")])
     with st.container(key="explorer_measures"):

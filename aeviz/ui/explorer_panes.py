@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from aeviz.ui import explorer_data as data
-from aeviz.ui import decode_route, explorer_url, url_state
+from aeviz.ui import decode_route, explorer_url
 from aeviz.ui.explorer_data import Pane
 from aeviz.ui.hover import hover_preview
 from aeviz.ui.latent_map import latent_map
@@ -30,11 +30,7 @@ DECODED_PX = decode_route.DECODED_PX
 # The decoded panel's width beside the hover preview (aeviz/ui/layout.py): its widest line is the
 # z readout, up to "z = (-12.34, -15.67)" in 1.1rem monospace (~211 px); presentation mode's
 # larger text and 260-px image (url_state.PRESENT_CSS) need more.
-PANEL_PX, PRESENT_PANEL_PX = 215, 275
-
-
-def panel_width() -> int:
-    return PRESENT_PANEL_PX if url_state.presenting() else PANEL_PX
+PANEL_PX = (215, 275)
 
 # click.js hears one map's clicks and rings the clicked spot; mark.js rings the clicked image in
 # the other map. Both rely on page structure that is not a public Streamlit API:

@@ -34,7 +34,6 @@ import streamlit as st
 from torch import nn
 
 from aeviz.decoder_export import UnsupportedDecoder, export_decoder, read_export
-from aeviz.ui import url_state
 from aeviz.ui.lang import t
 from aeviz.ui.texts import error_text
 
@@ -79,13 +78,9 @@ def decoder_blob(model: nn.Module, meta: dict) -> tuple[bytes, str]:
         return per_model[tag]
 
 
-# The width a preview needs beside another slot (aeviz/ui/layout.py): hover.js draws a 140-px
-# canvas, 240 px in presentation mode (url_state.PRESENT_CSS).
-PREVIEW_PX, PRESENT_PREVIEW_PX = 160, 250
-
-
-def preview_width() -> int:
-    return PRESENT_PREVIEW_PX if url_state.presenting() else PREVIEW_PX
+# The width a preview needs beside another slot (aeviz/ui/layout.py), normal and presenting:
+# hover.js draws a 140-px canvas, 240 px in presentation mode (url_state.PRESENT_CSS).
+PREVIEW_PX = (160, 250)
 
 
 SENT = "_aeviz_hover_sent"  # session state: preview key -> fingerprint this browser has

@@ -10,7 +10,7 @@ from aeviz.ui import lens_data as ld
 from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag, test_subset
 from aeviz.ui.explorer_panes import _listener, _mark
-from aeviz.ui.hover import hover_preview, preview_width
+from aeviz.ui.hover import PREVIEW_PX, hover_preview
 from aeviz.ui.lang import current_language, t
 from aeviz.ui.latent_map import latent_map
 from aeviz.ui.layout import beside_or_below
@@ -30,7 +30,7 @@ def _map_data(tag: str, height: int, xlabel: str, ylabel: str, small: bool, lang
 PRESENT_SCALE = 1.5  # maps this much taller in presentation mode, for a projector
 # The click panel's width beside the hover preview (aeviz/ui/layout.py): a 96-px image and, beside
 # it, the z readout "z = (-12.34, -15.67)" in 1rem monospace (larger text in presentation mode).
-PANEL_PX, PRESENT_PANEL_PX = 300, 360
+PANEL_PX = (300, 360)
 
 
 def _scaled(height: int) -> int:
@@ -63,8 +63,7 @@ def clickable_map(slot: str, tag: str, title: str, model, xlabel: str = "z₁", 
     height = _scaled(height)
     st.markdown(f"#### {title}")
     latent_map(_map_data(tag, height, xlabel, ylabel, False, current_language()), key=f"lens_map_{slot}")
-    panel_px = PRESENT_PANEL_PX if url_state.presenting() else PANEL_PX
-    left, right = beside_or_below(f"lens_under_{slot}", panel_px, preview_width())
+    left, right = beside_or_below(f"lens_under_{slot}", PANEL_PX, PREVIEW_PX)
     with left:
         _click_panel(slot, tag, model)
     with right:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aeviz.ui.explorer_measures import ROWS
+from aeviz.ui.explorer_measures import measure_rows
 from aeviz.ui.explorer_measures import measures_table as table_html
 from aeviz.ui.lang import t
-
-
-def _value(m, field: str, fmt: str) -> str:
-    v = getattr(m, field)
-    return "—" if v is None else fmt.format(v)
 
 
 def measures_table(columns: list[tuple[str, object]], key: str, extra: list[tuple[str, str, str, list[str]]] = ()) -> None:
@@ -20,14 +15,7 @@ def measures_table(columns: list[tuple[str, object]], key: str, extra: list[tupl
     columns: six kinds side by side must fit a 1024-px projector without breaking a number or
     squeezing the words to one a line."""
     rows = [(name, definition, values, meaning) for name, definition, meaning, values in extra]
-    for mkey, field, fmt in ROWS:
-        if mkey == "sampled":
-            kinds = dict.fromkeys(m.sampled_from for _, m in columns)
-            meaning = " ".join(t(f"measures.sampled.meaning_{k}") for k in kinds)
-        else:
-            meaning = t(f"measures.{mkey}.meaning")
-        rows.append((t(f"measures.{mkey}.name"), t(f"measures.{mkey}.help"),
-                     [_value(m, field, fmt) for _, m in columns], meaning))
+    rows += measure_rows([m for _, m in columns])
     compact = len(columns) > 2
     heads = [t("explorer.measure"), *(header for header, _ in columns)] + ([] if compact else [t("explorer.meaning")])
     with st.container(key=key):

@@ -20,7 +20,7 @@ ROW_SAMPLES = 6
 ROW_KEY, DRAW_KEY = "lens_sample_row", "lens_sample_draw"
 # The map and the panel beside it (aeviz/ui/layout.py): side by side on a page ~860 px wide (a
 # 1400-px screen beside the sidebar), the panel under the map on a 1024-px projector.
-MAP_PX, PRESENT_MAP_PX, PANEL_PX = 520, 760, 320
+MAP_PX, PANEL_PX = (520, 760), (320, 320)
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -118,8 +118,7 @@ def section() -> None:
         ae_z = ae.encode(image)[0].numpy()
         ae_recon = ae.decode(ae.encode(image))[0, 0].numpy()
 
-    left, right = beside_or_below("lens_sample_panes",
-                                  PRESENT_MAP_PX if url_state.presenting() else MAP_PX, PANEL_PX)
+    left, right = beside_or_below("lens_sample_panes", MAP_PX, PANEL_PX)
     with left:
         st.plotly_chart(_figure(mu, sigma, z, row_z, zoom), key="lens_sample_map", on_select=lambda: _pick_row(n),
                         selection_mode="points", config=CHART_CONFIG, theme=None)

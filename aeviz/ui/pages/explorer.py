@@ -14,8 +14,8 @@ from aeviz.ui import explorer_tabs as tabs
 from aeviz.ui import url_state
 from aeviz.ui.explorer_data import OVERLAYS, Pane
 from aeviz.ui.explorer_measures import measures_section
-from aeviz.ui.explorer_panes import click_panel, export_clicks, hover_pane, map_chart, panel_width
-from aeviz.ui.hover import preview_width, same_z_switch
+from aeviz.ui.explorer_panes import PANEL_PX, click_panel, export_clicks, hover_pane, map_chart
+from aeviz.ui.hover import PREVIEW_PX, same_z_switch
 from aeviz.ui.lang import t
 from aeviz.ui.layout import beside_or_below
 from aeviz.ui.state import get_dataset, unreadable_checkpoints
@@ -99,7 +99,7 @@ def page() -> None:
                 map_chart(slot, pane, dataset, overlay)
                 if overlay == "doubt" and data.classifier_path(dataset) is None:
                     st.caption(t("explorer.no_classifier"))
-                left, right = beside_or_below(f"explorer_under_{slot}", panel_width(), preview_width())
+                left, right = beside_or_below(f"explorer_under_{slot}", PANEL_PX, PREVIEW_PX)
                 with left:
                     click_panel(slot, pane, panes, dataset, overlay)
                     explorer_url.map_export(slot, pane, dataset, overlay, export_clicks())
