@@ -140,6 +140,23 @@ def wait_for_rerun_answer(page, slot: str, timeout_ms: int = 30000) -> None:
     page.wait_for_function(RERUN_ANSWERED, arg=slot, timeout=timeout_ms)
 
 
+# Elements whose text is cut short: an ellipsis or a hidden overflow (scrollWidth beyond clientWidth).
+CUT_SHORT = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.innerText)"""
+
+
+def cut_short(page, selector: str) -> list[str]:
+    """The texts of the elements matching ``selector`` that the page cuts short."""
+    return page.evaluate(CUT_SHORT, selector)
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    """Whether two boxes ({left, right, top, bottom}, as getBoundingClientRect gives) overlap by more
+    than a pixel."""
+    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 \
+        and b["top"] < a["bottom"] - 1
+
+
 def component_data(at, name: str) -> list[dict]:
     """The data each of an AppTest run's components called ``name`` was given (in page order)."""
     import json

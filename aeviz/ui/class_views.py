@@ -15,9 +15,11 @@ from aeviz.ui import class_data as cd
 from aeviz.ui import explorer_data as data
 from aeviz.ui.canvas_plot import canvas_plot
 from aeviz.ui.lang import current_language, t
+from aeviz.ui.layout import beside_or_below
 from aeviz.ui.state import get_model
 
 QR_PX = 360  # the QR code's side: a phone camera reads it from the back of a room
+CODE_PX = 400  # the join code's slot: six 5.5rem monospace characters and their spacing
 THUMBS = 24  # hole thumbnails on the projector
 
 
@@ -39,16 +41,19 @@ def join_panel(code: str) -> None:
     link = join_link(code)
     qr = segno.make(link, error="m")
     with st.container(key="class_join", border=True):
-        left, right = st.columns([3, 2], vertical_alignment="center")
-        with left:
+        # The code and link beside the QR code where both fit, the QR code below them where not
+        # (a 1024-px projector with the sidebar open): squeezed into a column, the QR code ran out
+        # of the box and off the screen, and a phone cannot read a QR code cut at its edge.
+        words, picture = beside_or_below("class_join_row", (CODE_PX, CODE_PX), (QR_PX, QR_PX))
+        with words:
             st.html(f'<div style="font-size:1.3rem">{t("classroom.join_at")}</div>'
                     f'<div class="aeviz-class-code" style="font:700 5.5rem/1.1 monospace;letter-spacing:0.4rem">'
                     f'{html.escape(code)}</div>'
                     f'<div style="font-size:1.1rem;word-break:break-all"><a href="{html.escape(link)}">'
                     f'{html.escape(link)}</a></div>')
-        with right:
+        with picture:
             st.html(f'<img alt="{t("classroom.qr_alt")}" src="{qr.svg_data_uri(scale=10, border=2)}" '
-                    f'style="width:{QR_PX}px;height:{QR_PX}px;image-rendering:pixelated">')
+                    f'style="width:{QR_PX}px;max-width:100%;aspect-ratio:1;image-rendering:pixelated">')
 
 
 def _bars(q: dict, counts: np.ndarray, revealed: bool, pane_for) -> None:
@@ -57,9 +62,12 @@ def _bars(q: dict, counts: np.ndarray, revealed: bool, pane_for) -> None:
     for i, c in enumerate(q["choices"]):
         right = revealed and i == q["answer"]
         share = counts[i] / total
-        img = data.img_tag(cd.choice_image(pane_for(c["slot"]), c["z"]), width="140px",
+        img = data.img_tag(cd.choice_image(pane_for(c["slot"]), c["z"]), width="100%",
                            border="#1a9850" if right else "#bbbbbb")
-        cells.append(f'<div style="text-align:center;font-size:1.2rem">{img}<b>{chr(65 + i)}</b>'
+        # Up to 140 px each, narrower where the row has less room (a 1024-px projector with the
+        # sidebar open), so the four choices stay in one row and inside the page.
+        cells.append(f'<div style="flex:0 1 140px;min-width:0;text-align:center;font-size:1.2rem">{img}'
+                     f'<b>{chr(65 + i)}</b>'
                      f'<div style="height:160px;display:flex;align-items:flex-end;justify-content:center">'
                      f'<div style="width:60px;height:{int(150 * share)}px;background:{"#1a9850" if right else "#4e79a7"}">'
                      f'</div></div><div class="aeviz-count">{int(counts[i])}</div></div>')

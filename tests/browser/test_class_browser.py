@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, map_drawn, wait_for_app_idle
+from conftest import (CHROMIUM, CHROMIUM_ARGS, StreamlitServer, boxes_overlap, cut_short, map_drawn,
+                      wait_for_app_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +104,45 @@ def test_three_students_answer_and_the_projector_shows_them(browser, class_serve
             ctx.close()
         student_browser.close()
         teacher_ctx.close()
+
+
+def _box(page, selector: str) -> dict:
+    return page.evaluate("""(s) => { const r = document.querySelector(s).getBoundingClientRect();
+                            return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }""", selector)
+
+
+def test_the_teachers_page_fits_a_1024_px_projector(browser, class_server, artifacts):
+    """A projector 1024 px wide, the sidebar open, in Vietnamese (the longer labels): the QR code is
+    whole, inside its box and the screen and clear of the join code (in columns it ran off the
+    screen); no control's label is cut short ("Công…" for "Công bố đáp án"); the four choices of a
+    "which model" question stay inside the page."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{class_server.url}/class?lang=vi")
+        page.locator(".st-key-class_start button").click(timeout=90_000)
+        page.wait_for_selector(".st-key-class_join img", timeout=60_000)
+        wait_for_app_idle(page)
+        qr, panel, code = (_box(page, s) for s in (".st-key-class_join img", ".st-key-class_join", ".aeviz-class-code"))
+        assert panel["left"] <= qr["left"] and qr["right"] <= panel["right"] <= 1024, (qr, panel)
+        assert qr["right"] - qr["left"] >= 300, qr  # whole, at its size: readable from the back of a room
+        assert not boxes_overlap(qr, code), (qr, code)
+
+        page.locator(".st-key-class_kind button").nth(2).click()  # "which model decoded this image?"
+        wait_for_app_idle(page)
+        page.locator(".st-key-class_ask button").click()
+        page.wait_for_selector(".st-key-class_reveal button", timeout=30_000)
+        page.wait_for_selector(".st-key-class_projector img", timeout=30_000)
+        wait_for_app_idle(page)
+        labels = ".st-key-class_controls button, .st-key-class_controls button *"
+        assert page.locator(".st-key-class_controls button").count() >= 10
+        assert cut_short(page, labels) == []
+        main = _box(page, ".st-key-class_projector")
+        images = page.locator(".st-key-class_projector img")
+        assert images.count() == 4
+        for i in range(4):
+            b = images.nth(i).bounding_box()
+            assert main["left"] <= b["x"] and b["x"] + b["width"] <= main["right"], (i, b, main)
+        page.screenshot(path=str(artifacts / "class-teacher-1024-vi.png"), full_page=True)
+    finally:
+        context.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import map_area, map_drawn, wait_for_app_idle, wait_for_rerun_answer
+from conftest import boxes_overlap, cut_short, map_area, map_drawn, wait_for_app_idle, wait_for_rerun_answer
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +27,6 @@ BOXES = """(slot) => {
 }"""
 
 
-def _overlap(a: dict, b: dict) -> bool:
-    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 \
-        and b["top"] < a["bottom"] - 1
-
-
 def _assert_apart_and_inside(boxes: dict) -> None:
     col = boxes["column"]
     assert boxes["panel"] and boxes["hover"], boxes
@@ -39,7 +34,7 @@ def _assert_apart_and_inside(boxes: dict) -> None:
         assert col["left"] - 1 <= b["left"] and b["right"] <= col["right"] + 1, (b, col)
     for p in boxes["panel"]:
         for h in boxes["hover"]:
-            assert not _overlap(p, h), (p, h)
+            assert not boxes_overlap(p, h), (p, h)
 
 
 def _open_explorer(browser, url: str, width: int):
@@ -111,11 +106,6 @@ def test_three_maps_side_by_side_keep_their_previews_inside_their_columns(page, 
                 (slot, part, box, column)
 
 
-# Elements whose text is cut short: an ellipsis or a hidden overflow (scrollWidth beyond clientWidth).
-CUT_SHORT = """(selector) => [...document.querySelectorAll(selector)]
-  .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.innerText)"""
-
-
 def _open(browser, url: str, ready: str, width: int = 1024):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -135,7 +125,7 @@ def test_no_number_is_cut_short_at_1024_px(browser, app_server, path, ready):
     try:
         values = page.locator("[data-testid='stMetricValue']")
         assert values.count() >= 4
-        assert page.evaluate(CUT_SHORT, "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *") == []
+        assert cut_short(page, "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *") == []
     finally:
         context.close()
 
@@ -160,7 +150,7 @@ def test_the_sample_lens_at_1024_px(browser, app_server):
     reconstruction sits beside its sentence, not over it."""
     context, page = _open(browser, f"{app_server.url}/lenses?lens=sample&lang=vi", ".st-key-lens_sample_formula")
     try:
-        assert page.evaluate(CUT_SHORT, ".st-key-lens_resample button, .st-key-lens_resample button *") == []
+        assert cut_short(page, ".st-key-lens_resample button, .st-key-lens_resample button *") == []
         image = page.locator("img[title='AE reconstruction']").bounding_box()
         text = page.locator("[data-testid='stMarkdownContainer']", has_text="mnist-ae").last.bounding_box()
         assert image["x"] + image["width"] <= text["x"] or image["y"] + image["height"] <= text["y"], (image, text)

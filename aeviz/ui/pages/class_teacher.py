@@ -51,31 +51,35 @@ def _controls(code: str, token: str, ps) -> None:
     room = cd.get_room()
     record = room.get(code)
     with st.container(key="class_controls", border=True):
-        cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-        kind = cols[0].segmented_control(t("classroom.kind_label"), KINDS, default="where", required=True,
-                                         format_func=lambda k: t(f"classroom.kind.{k}"), wrap=True, key="class_kind",
-                                         persist_state="session")
-        cols[1].segmented_control(t("classroom.map_label"), list(ps), default=list(ps)[0], required=True,
-                                  format_func=lambda s: t(f"classroom.map.{s}"), wrap=True, key="class_slot",
-                                  persist_state="session")
-        if kind == "where":
-            cols[2].selectbox(t("classroom.target"), range(10), index=7, key="class_target", persist_state="session")
-        cols[3].button(t("classroom.ask_button"), icon=":material/quiz:", key="class_ask", type="primary",
-                       on_click=_do, args=(_ask, code, token, ps))
+        # Rows that wrap rather than columns: in columns at a 1024-px projector the map choices and
+        # the buttons' labels were cut short ("Công…" for "Công bố đáp án").
+        with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key="class_ask_row"):
+            kind = st.segmented_control(t("classroom.kind_label"), KINDS, default="where", required=True,
+                                        format_func=lambda k: t(f"classroom.kind.{k}"), wrap=True, key="class_kind",
+                                        persist_state="session")
+            st.segmented_control(t("classroom.map_label"), list(ps), default=list(ps)[0], required=True,
+                                 format_func=lambda s: t(f"classroom.map.{s}"), key="class_slot",
+                                 persist_state="session")
+            if kind == "where":
+                st.selectbox(t("classroom.target"), range(10), index=7, key="class_target", width=120,
+                             persist_state="session")
+            st.button(t("classroom.ask_button"), icon=":material/quiz:", key="class_ask", type="primary",
+                      on_click=_do, args=(_ask, code, token, ps))
         qid = record["current"]
         if qid is None:
             return
         status = next(q["status"] for q in record["questions"] if q["id"] == qid)
-        row = st.columns(5)
-        row[0].button(t("classroom.open"), icon=":material/play_arrow:", key="class_open", disabled=status == "open",
+        with st.container(horizontal=True, wrap=True, key="class_question_row"):
+            st.button(t("classroom.open"), icon=":material/play_arrow:", key="class_open", disabled=status == "open",
                       on_click=_do, args=(room.set_status, code, token, qid, "open"))
-        row[1].button(t("classroom.close"), icon=":material/stop:", key="class_close", disabled=status != "open",
+            st.button(t("classroom.close"), icon=":material/stop:", key="class_close", disabled=status != "open",
                       on_click=_do, args=(room.set_status, code, token, qid, "closed"))
-        row[2].button(t("classroom.reveal"), icon=":material/visibility:", key="class_reveal",
-                      disabled=status == "revealed", on_click=_do, args=(room.set_status, code, token, qid, "revealed"))
-        row[3].button(t("classroom.clear"), icon=":material/delete_sweep:", key="class_clear",
+            st.button(t("classroom.reveal"), icon=":material/visibility:", key="class_reveal",
+                      disabled=status == "revealed", on_click=_do,
+                      args=(room.set_status, code, token, qid, "revealed"))
+            st.button(t("classroom.clear"), icon=":material/delete_sweep:", key="class_clear",
                       on_click=_do, args=(room.clear, code, token, qid), help=t("classroom.clear_help"))
-        row[4].download_button(t("classroom.export"), room.export_csv(code, token), file_name=f"class-{code}.csv",
+            st.download_button(t("classroom.export"), room.export_csv(code, token), file_name=f"class-{code}.csv",
                                mime="text/csv", icon=":material/download:", key="class_export",
                                help=t("classroom.export_help"))
 
