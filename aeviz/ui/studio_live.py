@@ -85,11 +85,9 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
                                           legend_title=t("studio.plots.legend")), key=f"studio_live_map_{run.kind}")
             if view.done:  # pictures for slides once the run is over (while it runs, they change every second)
                 stem = f"aeviz-studio-{run.kind}-epoch{shown}"
-                a, b = st.columns(2)
-                with a:
+                with st.container(horizontal=True, wrap=True, gap="small"):  # whole labels in a narrow column
                     export_ui.map_button(f"studio_png_{run.kind}", f"{stem}.png", rec.latents, run.labels, names,
                                          axes or axis_range_for(rec.latents), title=title)
-                with b:
                     export_ui.csv_button(f"studio_csv_{run.kind}", f"{stem}.csv", rec.latents, run.labels, names)
             m = rec.metrics
             kl = t("studio.test_loss_kl", kl=m["test_kl"]) if run.kind == "vae" else ""

@@ -156,3 +156,23 @@ def test_the_sample_lens_at_1024_px(browser, app_server):
         assert image["x"] + image["width"] <= text["x"] or image["y"] + image["height"] <= text["y"], (image, text)
     finally:
         context.close()
+
+
+def test_the_studio_at_1024_px(browser, app_server):
+    """In Vietnamese (the longer labels), before and after a run of two epochs: Start and Stop show
+    their whole labels (in a sixth of the page "Bắt đầu huấn luyện" was cut), and so do each
+    finished map's two export buttons (in half a map's column they were)."""
+    context, page = _open(browser, f"{app_server.url}/studio?lang=vi&s_epochs=2", ".st-key-studio_start button")
+    try:
+        buttons = ".st-key-studio_start button, .st-key-studio_start button *, .st-key-studio_stop button *"
+        assert cut_short(page, buttons) == []
+        page.locator(".st-key-studio_start button").click()
+        page.wait_for_selector(".st-key-studio_csv_vae button", timeout=120_000)
+        wait_for_app_idle(page, 60_000)
+        assert cut_short(page, buttons) == []
+        exports = ", ".join(f".st-key-studio_{f}_{k} button, .st-key-studio_{f}_{k} button *"
+                            for f in ("png", "csv") for k in ("ae", "vae"))
+        assert page.locator(exports).count() >= 4
+        assert cut_short(page, exports) == []
+    finally:
+        context.close()

@@ -57,15 +57,15 @@ def page() -> None:
     if error:
         st.error(error)
     registry = state.get_registry()
-    start, stop, info = st.columns([1, 1, 4], vertical_alignment="center")
-    # Handled in the script body, not in a callback: a callback's arguments would be the settings
-    # of the previous run, missing a change made just before the click.
-    if start.button(t("studio.start"), key="studio_start", type="primary", disabled=busy or spec is None,
-                    width="stretch"):
-        _start(spec)
-        st.rerun()  # redraw with the settings locked and Stop enabled
-    stop.button(t("studio.stop"), key="studio_stop", disabled=not busy, on_click=_stop, width="stretch")
-    info.caption(t("studio.places", running=len(registry.running()), limit=registry.max_running))
+    # A wrapping row, not columns: in a sixth of a 1024-px page "Bắt đầu huấn luyện" was cut short.
+    with st.container(horizontal=True, wrap=True, vertical_alignment="center", key="studio_buttons"):
+        # Handled in the script body, not in a callback: a callback's arguments would be the settings
+        # of the previous run, missing a change made just before the click.
+        if st.button(t("studio.start"), key="studio_start", type="primary", disabled=busy or spec is None):
+            _start(spec)
+            st.rerun()  # redraw with the settings locked and Stop enabled
+        st.button(t("studio.stop"), key="studio_stop", disabled=not busy, on_click=_stop)
+        st.caption(t("studio.places", running=len(registry.running()), limit=registry.max_running))
     if state.ERROR_KEY in st.session_state:
         st.error(st.session_state[state.ERROR_KEY])
     live_section(polling=busy)
