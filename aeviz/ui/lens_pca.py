@@ -34,8 +34,9 @@ def section() -> None:
         entries.append((name, ld.shown_reconstructions(name, ld.mtime(name)), ld.errors(name, ld.mtime(name))["mse"]))
     entries.append((t("lenses.pca.pca_name"), ld.shown_reconstructions(None, 0.0), ld.pca_errors()["mse"]))
     for label, images, mse in entries:
-        # Wide enough for the error's four decimals at a metric's size on a 1024-px projector.
-        left, right = st.columns([1.5, 5], vertical_alignment="center")
+        # Wide enough, on a 1024-px projector, for the error's four decimals at a metric's size and
+        # for the longest label ("PCA, 2 thành phần").
+        left, right = st.columns([2, 5], vertical_alignment="center")
         with left:
             if mse is None:
                 st.markdown(f"**{label}**")
@@ -54,11 +55,12 @@ def section() -> None:
         st.info(t("lenses.missing", names="mnist-linear-ae"))
         return
     d = ld.linear_vs_pca(ld.mtime("mnist-linear-ae"))
-    a, b, c, e = st.columns(4)
-    a.metric(t("lenses.pca.angle1"), f"{d['angles'][0]:.1f}°", help=t("lenses.pca.angle_help"))
-    b.metric(t("lenses.pca.angle2"), f"{d['angles'][1]:.1f}°", help=t("lenses.pca.angle_help"))
-    c.metric(t("lenses.pca.linear_mse"), f"{d['linear_mse']:.4f}", help=t("lenses.mse_help"))
-    e.metric(t("lenses.pca.pca_mse"), f"{d['pca_mse']:.4f}", help=t("lenses.pca.pca_mse_help"))
+    # At their own widths in a wrapping row: in four columns of a 1024-px page the labels were cut.
+    with st.container(horizontal=True, wrap=True, gap="medium", key="lens_pca_linear_metrics"):
+        st.metric(t("lenses.pca.angle1"), f"{d['angles'][0]:.1f}°", help=t("lenses.pca.angle_help"), width="content")
+        st.metric(t("lenses.pca.angle2"), f"{d['angles'][1]:.1f}°", help=t("lenses.pca.angle_help"), width="content")
+        st.metric(t("lenses.pca.linear_mse"), f"{d['linear_mse']:.4f}", help=t("lenses.mse_help"), width="content")
+        st.metric(t("lenses.pca.pca_mse"), f"{d['pca_mse']:.4f}", help=t("lenses.pca.pca_mse_help"), width="content")
     close = d["angles"].max() < 10 and abs(d["linear_mse"] - d["pca_mse"]) < 0.05 * d["pca_mse"]
     key = "lenses.pca.linear_close" if close else "lenses.pca.linear_far"
     text = t(key, a1=d["angles"][0], a2=d["angles"][1], lin=d["linear_mse"], pca=d["pca_mse"])
