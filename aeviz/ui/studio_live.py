@@ -122,12 +122,15 @@ def draw(view: JobView, dataset: str) -> None:
         return
     epoch, fixed = n, False
     if view.done:
-        left, right = st.columns([3, 1])
-        if n > 1:
-            epoch = left.slider(t("studio.replay"), 1, n, n, key=f"studio_epoch_{view.id}",
-                                help=t("studio.replay_help"), persist_state="session")
-        fixed = right.toggle(t("studio.fixed_axes"), value=True, wrap=True, key=f"studio_fixed_axes_{view.id}",
-                             help=t("studio.fixed_axes_help"), persist_state="session")
+        # A wrapping row, not columns: in a quarter of a 1024-px page the toggle's label ran onto
+        # three lines; here it keeps its own width and the slider takes the rest.
+        with st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="bottom",
+                          key="studio_replay_row"):
+            if n > 1:
+                epoch = st.slider(t("studio.replay"), 1, n, n, key=f"studio_epoch_{view.id}",
+                                  help=t("studio.replay_help"), persist_state="session")
+            fixed = st.toggle(t("studio.fixed_axes"), value=True, wrap=True, key=f"studio_fixed_axes_{view.id}",
+                              help=t("studio.fixed_axes_help"), width="content", persist_state="session")
     _epoch_view(view, epoch, fixed, dataset)
 
 

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.browser
 # The boxes of what a map's two slots draw: the decoded panel's image and z readout (or, before a
 # click, its empty square) and the hover preview's canvas and words; and the map's own box, whose
 # width is its column's.
+# How many lines the text of the first element matching a selector runs onto (its line boxes'
+# distinct tops).
+TEXT_LINES = """(selector) => {
+  const range = document.createRange();
+  range.selectNodeContents(document.querySelector(selector));
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
 BOXES = """(slot) => {
   const box = (el) => { const r = el.getBoundingClientRect();
                         return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
@@ -176,5 +183,12 @@ def test_the_studio_at_1024_px(browser, app_server):
                             for f in ("png", "csv") for k in ("ae", "vae"))
         assert page.locator(exports).count() >= 4
         assert cut_short(page, exports) == []
+        # The replay's toggle keeps its label on one line beside the slider (in a quarter column it
+        # ran onto three), and the slider, beside it, keeps the rest of the row.
+        toggle_label = "[class*='st-key-studio_fixed_axes_'] [data-testid='stMarkdownContainer'] p"
+        assert page.evaluate(TEXT_LINES, toggle_label) == 1
+        slider = page.locator("[class*='st-key-studio_epoch_'] [data-testid='stSlider']").bounding_box()
+        toggle = page.locator("[class*='st-key-studio_fixed_axes_']").bounding_box()
+        assert toggle["x"] >= slider["x"] + slider["width"] and slider["width"] > toggle["width"]
     finally:
         context.close()
