@@ -21,7 +21,9 @@ from aeviz.ui.texts import class_names
 MAP_SIZE = 3000  # at most this many test images per map (Fashion-MNIST has 10,000)
 SUBSET_SEED = 0
 OVERLAY_N = 64  # overlay cells per axis
-MAP_HEIGHT = 600  # px: a projector at the back of a room still reads it
+# px: a projector at the back of a room still reads it. At most: a narrower map is drawn no taller
+# than it is wide (web/latent_map.js).
+MAP_HEIGHT = 600
 CONFIDENT = 0.9
 
 

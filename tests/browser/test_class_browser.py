@@ -45,10 +45,9 @@ def _points_drawn(page) -> int:
     return page.evaluate(_ANSWERS_DRAWN)
 
 
-def test_three_students_answer_and_the_projector_shows_them(browser, class_server, artifacts):
-    teacher_ctx = browser.new_context(viewport={"width": 1600, "height": 1200})
-    teacher = teacher_ctx.new_page()
-    teacher.goto(f"{class_server.url}/class?lang=en")
+def _open_a_question(teacher, url: str, lang: str) -> str:
+    """Start a class on the teacher's page, ask the default question and open it; its join code."""
+    teacher.goto(f"{url}/class?lang={lang}")
     teacher.locator(".st-key-class_start button").click(timeout=90_000)
     teacher.wait_for_selector(".aeviz-class-code", timeout=60_000)
     code = teacher.locator(".aeviz-class-code").inner_text().strip()
@@ -60,6 +59,13 @@ def test_three_students_answer_and_the_projector_shows_them(browser, class_serve
     teacher.wait_for_function("() => document.querySelector('.aeviz-class-count')"
                               " && document.querySelector('.aeviz-class-count').dataset.answers === '0'",
                               timeout=30_000)
+    return code
+
+
+def test_three_students_answer_and_the_projector_shows_them(browser, class_server, artifacts):
+    teacher_ctx = browser.new_context(viewport={"width": 1600, "height": 1200})
+    teacher = teacher_ctx.new_page()
+    code = _open_a_question(teacher, class_server.url, "en")
 
     # The students' pages run in a browser process of their own, as on their own devices: in the
     # teacher's process, a student page's layout work (400-800 ms here) would hold up the
@@ -146,3 +152,32 @@ def test_the_teachers_page_fits_a_1024_px_projector(browser, class_server, artif
         page.screenshot(path=str(artifacts / "class-teacher-1024-vi.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_student_answers_from_a_phone(browser, class_server, artifacts):
+    """A phone 390 px wide, by touch, in Vietnamese: the map is no taller than it is wide (at its
+    560 px it stood twice as tall and pushed the student's answer below the screen), the page does
+    not scroll sideways, and after a tap the answer is on the first screen."""
+    teacher_ctx = browser.new_context(viewport={"width": 1600, "height": 1200})
+    phone_ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        code = _open_a_question(teacher_ctx.new_page(), class_server.url, "vi")
+        phone = phone_ctx.new_page()
+        phone.goto(f"{class_server.url}/join?code={code}&lang=vi")
+        phone.locator(".st-key-join_nick input").fill("An")
+        phone.get_by_role("button", name="Vào lớp").tap()
+        phone.wait_for_selector(map_drawn("class_map"), timeout=90_000)
+        wait_for_app_idle(phone, 60_000)
+        phone.wait_for_timeout(500)  # let the click listener hook the chart
+        area = phone.locator(".st-key-class_map .aeviz-map-area").bounding_box()
+        assert area["height"] <= area["width"] + 1, area
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        phone.touchscreen.tap(area["x"] + area["width"] * 0.4, area["y"] + area["height"] * 0.5)
+        answer = phone.locator(".st-key-class_mine :text('z = (')")
+        answer.wait_for(timeout=10_000)
+        box = answer.bounding_box()
+        assert box["y"] + box["height"] <= 844, f"the answer is below the first screen: {box}"
+        phone.screenshot(path=str(artifacts / "class-student-phone-vi.png"))
+    finally:
+        phone_ctx.close()
+        teacher_ctx.close()

@@ -67,6 +67,9 @@ def test_the_decoded_image_and_the_hover_preview_never_overlap(browser, app_serv
             _assert_apart_and_inside(page.evaluate(BOXES, slot))
             page.locator(map_area(f"latent_{slot}")).scroll_into_view_if_needed()
             area = page.locator(map_area(f"latent_{slot}")).bounding_box()
+            # No taller than wide: at 1024 px a 600-px map stood twice as tall as its column was
+            # wide and pushed the decoded image below a projector's screen.
+            assert area["height"] <= area["width"] + 1, area
             page.mouse.click(area["x"] + 4, area["y"] + area["height"] - 4)
             wait_for_rerun_answer(page, slot)
             boxes = page.evaluate(BOXES, slot)

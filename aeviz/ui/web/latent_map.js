@@ -6,7 +6,7 @@
 // kept the maps off screen for ~2 s after the page had arrived, and each plotly chart on the page
 // made every later click's re-render slower. This draws a few thousand dots in a millisecond or two.
 //
-// data: {kind: "latent", id, height, range: [x0, x1, y0, y1], xlabel, ylabel, size,
+// data: {kind: "latent", id, height (the most; mapHeight), range: [x0, x1, y0, y1], xlabel, ylabel, size,
 //        alpha, classes: [{name, color, xs, ys, rows}], grid: a plot_draw.js grid layer or null,
 //        note, legend and tooltip: false to leave the class legend / the dot's tooltip out}
 //
@@ -23,6 +23,7 @@
 const LATENT_MARGIN = { l: 50, r: 10, t: 8, b: 45 };
 const CLICK_SLOP_PX = 4; // a press and release further apart than this is a pan, not a click
 const HIT_PX = 6; // a click or hover this close to a dot's centre is on that dot
+const MIN_MAP_PX = 240; // the shortest a map gets, however narrow the screen
 const DOUBLE_MS = 350; // a second press this soon at the same spot is a double-click (reset), not a click
 
 function visibleNearest(st, px, py) {
@@ -39,10 +40,18 @@ function visibleNearest(st, px, py) {
   return best;
 }
 
+function mapHeight(width, wanted) {
+  // The height asked for, but a plot area no taller than it is wide: in a phone's width, or in one
+  // of two columns on a 1024-px projector, a 600-px map stood twice as tall as wide and pushed the
+  // decoded image (or a student's answer) below the screen.
+  const m = LATENT_MARGIN;
+  return Math.min(wanted, Math.max(MIN_MAP_PX, width - m.l - m.r + m.t + m.b));
+}
+
 function axes(st) {
   const [x0, x1, y0, y1] = st.view;
   const m = LATENT_MARGIN;
-  const w = st.width - m.l - m.r, h = st.data.height - m.t - m.b;
+  const w = st.width - m.l - m.r, h = st.height - m.t - m.b;
   st.xa = { _offset: m.l, _length: w, p2l: (p) => x0 + (p / w) * (x1 - x0), l2p: (v) => ((v - x0) / (x1 - x0)) * w };
   st.ya = { _offset: m.t, _length: h, p2l: (p) => y1 - (p / h) * (y1 - y0), l2p: (v) => ((y1 - v) / (y1 - y0)) * h };
   Object.assign(st.area.style, { left: `${m.l}px`, top: `${m.t}px`, width: `${w}px`, height: `${h}px` });
@@ -51,9 +60,10 @@ function axes(st) {
 function draw(st) {
   const d = st.data;
   st.width = st.root.clientWidth || 500;
+  st.height = mapHeight(st.width, d.height);
   axes(st);
-  const ctx = sizeCanvas(st.canvas, st.width, d.height);
-  const { px, py, done } = frame(ctx, 0, st.width, d.height, st.view, d, LATENT_MARGIN);
+  const ctx = sizeCanvas(st.canvas, st.width, st.height);
+  const { px, py, done } = frame(ctx, 0, st.width, st.height, st.view, d, LATENT_MARGIN);
   if (d.grid) drawGrid(ctx, d.grid, px, py);
   const r = (d.size || 5) / 2;
   let drawn = 0;
