@@ -11,9 +11,6 @@ from conftest import boxes_overlap, cut_short, map_area, map_drawn, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-# The boxes of what a map's two slots draw: the decoded panel's image and z readout (or, before a
-# click, its empty square) and the hover preview's canvas and words; and the map's own box, whose
-# width is its column's.
 # How many lines the text of the first element matching a selector runs onto (its line boxes'
 # distinct tops).
 TEXT_LINES = """(selector) => {
@@ -21,6 +18,10 @@ TEXT_LINES = """(selector) => {
   range.selectNodeContents(document.querySelector(selector));
   return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
 }"""
+
+# The boxes of what a map's two slots draw: the decoded panel's image and z readout (or, before a
+# click, its empty square) and the hover preview's canvas and words; and the map's own box, whose
+# width is its column's.
 BOXES = """(slot) => {
   const box = (el) => { const r = el.getBoundingClientRect();
                         return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
