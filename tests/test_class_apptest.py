@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aeviz.classroom import Student
+from aeviz.i18n import catalogue
 
 from conftest import latent_maps
 
@@ -138,6 +139,8 @@ def test_student_answers_which_model_and_changes_until_close(env):
     student.button[0].click().run()
     assert _html(student).count("<img") == 4
     assert any("Ảnh nào" in m.value for m in student.markdown)  # the question, in Vietnamese
+    # What to do: press a letter (there is no map to click on this question).
+    assert [i.value for i in student.info] == [catalogue("vi")["classroom.student_prompt_which"]]
     student.button(key="class_choice_1").click().run()
     student.button(key="class_choice_3").click().run()
     me = Student(**student.session_state["class_me"])

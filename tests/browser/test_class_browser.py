@@ -45,14 +45,18 @@ def _points_drawn(page) -> int:
     return page.evaluate(_ANSWERS_DRAWN)
 
 
-def _open_a_question(teacher, url: str, lang: str) -> str:
-    """Start a class on the teacher's page, ask the default question and open it; its join code."""
+def _open_a_question(teacher, url: str, lang: str, kind: int = 0) -> str:
+    """Start a class on the teacher's page, ask a question of the ``kind``-th kind (0: the default,
+    on a map; 2: "which model decoded this image?") and open it; its join code."""
     teacher.goto(f"{url}/class?lang={lang}")
     teacher.locator(".st-key-class_start button").click(timeout=90_000)
     teacher.wait_for_selector(".aeviz-class-code", timeout=60_000)
     code = teacher.locator(".aeviz-class-code").inner_text().strip()
     link = teacher.locator(".st-key-class_join a").first.get_attribute("href")
     assert f"code={code}" in link and "/join" in link
+    if kind:
+        teacher.locator(".st-key-class_kind button").nth(kind).click()
+        wait_for_app_idle(teacher)
     teacher.locator(".st-key-class_ask button").click()
     teacher.wait_for_selector(".st-key-class_open button:not([disabled])", timeout=30_000)
     teacher.locator(".st-key-class_open button").click()
@@ -60,6 +64,12 @@ def _open_a_question(teacher, url: str, lang: str) -> str:
                               " && document.querySelector('.aeviz-class-count').dataset.answers === '0'",
                               timeout=30_000)
     return code
+
+
+def _join_from(page, url: str, code: str) -> None:
+    page.goto(f"{url}/join?code={code}&lang=vi")
+    page.locator(".st-key-join_nick input").fill("An")
+    page.get_by_role("button", name="Vào lớp").tap()
 
 
 def test_three_students_answer_and_the_projector_shows_them(browser, class_server, artifacts):
@@ -163,9 +173,7 @@ def test_a_student_answers_from_a_phone(browser, class_server, artifacts):
     try:
         code = _open_a_question(teacher_ctx.new_page(), class_server.url, "vi")
         phone = phone_ctx.new_page()
-        phone.goto(f"{class_server.url}/join?code={code}&lang=vi")
-        phone.locator(".st-key-join_nick input").fill("An")
-        phone.get_by_role("button", name="Vào lớp").tap()
+        _join_from(phone, class_server.url, code)
         phone.wait_for_selector(map_drawn("class_map"), timeout=90_000)
         wait_for_app_idle(phone, 60_000)
         phone.wait_for_timeout(500)  # let the click listener hook the chart
@@ -178,6 +186,30 @@ def test_a_student_answers_from_a_phone(browser, class_server, artifacts):
         box = answer.bounding_box()
         assert box["y"] + box["height"] <= 844, f"the answer is below the first screen: {box}"
         phone.screenshot(path=str(artifacts / "class-student-phone-vi.png"))
+    finally:
+        phone_ctx.close()
+        teacher_ctx.close()
+
+
+def test_a_which_model_question_fits_a_phones_screen(browser, class_server, artifacts):
+    """"Which model decoded this image?" on a 390-px phone: the four images and their letters sit
+    two by two on the first screen, where columns stacked them into four screens' worth to scroll
+    through, and a tap on a letter is the answer."""
+    teacher_ctx = browser.new_context(viewport={"width": 1600, "height": 1200})
+    phone_ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        code = _open_a_question(teacher_ctx.new_page(), class_server.url, "vi", kind=2)
+        phone = phone_ctx.new_page()
+        _join_from(phone, class_server.url, code)
+        phone.wait_for_selector(".st-key-class_choice_3 button", timeout=90_000)
+        wait_for_app_idle(phone, 60_000)
+        for i in range(4):
+            box = phone.locator(f".st-key-class_choice_{i} button").bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, (i, box)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        phone.locator(".st-key-class_choice_2 button").tap()
+        phone.wait_for_selector(".st-key-class_mine :text('Câu trả lời của bạn: C')", timeout=10_000)
+        phone.screenshot(path=str(artifacts / "class-student-phone-which-vi.png"))
     finally:
         phone_ctx.close()
         teacher_ctx.close()

@@ -21,6 +21,8 @@ from aeviz.ui.lang import t
 from aeviz.ui.latent_map import latent_map
 
 ME, SEEN, MSG = "class_me", "class_seen", "class_msg"
+# px, each "which model" image with its letter: two fit side by side on a 360-px phone.
+CHOICE_PX = 150
 _listener = st.components.v2.component("aeviz_class_click", js=(WEB / "click.js").read_text())
 _mark = st.components.v2.component("aeviz_class_mark", js=(WEB / "mark.js").read_text())
 
@@ -88,7 +90,8 @@ def _say_mine(me: Student, q: dict) -> dict | None:
             views.say_refusal(st.session_state[MSG])
         mine = cd.get_room().my_answer(me, q["id"])
         if mine is None:
-            st.info(t("classroom.student_prompt"), icon=":material/touch_app:")
+            prompt = "classroom.student_prompt_which" if q["kind"] == "which" else "classroom.student_prompt"
+            st.info(t(prompt), icon=":material/touch_app:")
         elif "z" in mine:
             st.success(t("classroom.your_answer_z", z1=mine["z"][0], z2=mine["z"][1]), icon=":material/check:")
         else:
@@ -100,12 +103,14 @@ def _choices(me: Student, q: dict, ps: dict[str, Pane]) -> None:
     """"Which model made this?": the images, one button each (which model decoded each is hidden)."""
     full = cd.get_room().get(me.code)["questions"]
     spec = next(x for x in full if x["id"] == q["id"])  # the decoders are needed to draw, not shown
-    cols = st.columns(len(spec["choices"]))
-    for i, (col, c) in enumerate(zip(cols, spec["choices"])):
-        with col:
-            st.html(data.img_tag(cd.choice_image(ps[c["slot"]], c["z"]), width="100%"))
-            st.button(chr(65 + i), key=f"class_choice_{i}", use_container_width=True,
-                      disabled=q["status"] != "open", on_click=_send, args=(me, q, ps[c["slot"]], i))
+    # A wrapping row of fixed-width cells, not columns: on a phone columns stack, and a student had
+    # to scroll through four screen-wide images to compare them; two by two they fit one screen.
+    with st.container(horizontal=True, wrap=True, gap="small", key="class_choices"):
+        for i, c in enumerate(spec["choices"]):
+            with st.container(width=CHOICE_PX):
+                st.html(data.img_tag(cd.choice_image(ps[c["slot"]], c["z"]), width="100%"))
+                st.button(chr(65 + i), key=f"class_choice_{i}", use_container_width=True,
+                          disabled=q["status"] != "open", on_click=_send, args=(me, q, ps[c["slot"]], i))
     _say_mine(me, q)
 
 
