@@ -126,6 +126,18 @@ def _open(browser, url: str, ready: str, width: int = 1024):
     return context, page
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_sidebar_names_every_page_in_full_at_1024_px(browser, app_server, lang):
+    """The sidebar's links keep their whole names ("Lăng kính: PCA, các loại AE, nút …" was cut)."""
+    link = "[data-testid='stSidebarNavLink']"
+    context, page = _open(browser, f"{app_server.url}/about?lang={lang}", link)
+    try:
+        assert page.locator(link).count() >= 9
+        assert cut_short(page, f"{link}, {link} *") == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path, ready", [
     ("anomaly?lang=vi", ".st-key-anomaly_roc .js-plotly-plot"),
     ("lenses?lens=pca&lang=vi", ".st-key-lens_map_pca canvas[data-points]"),
