@@ -109,7 +109,7 @@ def _choices(me: Student, q: dict, ps: dict[str, Pane]) -> None:
         for i, c in enumerate(spec["choices"]):
             with st.container(width=CHOICE_PX):
                 st.html(data.img_tag(cd.choice_image(ps[c["slot"]], c["z"]), width="100%"))
-                st.button(chr(65 + i), key=f"class_choice_{i}", use_container_width=True,
+                st.button(chr(65 + i), key=f"class_choice_{i}", width="stretch",
                           disabled=q["status"] != "open", on_click=_send, args=(me, q, ps[c["slot"]], i))
     _say_mine(me, q)
 
