@@ -79,6 +79,27 @@ def test_lesson_link_opens_the_studio_set_up(page, app_server):
     assert page.locator(".st-key-studio_mode label[data-selected='true']").inner_text().strip() == EN["studio.form.mode_ae"]
 
 
+def test_every_lesson_formula_fits_a_phones_screen(browser, app_server):
+    """At 390 px every formula of the seven steps fits the column: KaTeX does not wrap, it scrolls
+    its box sideways, and the BCE line (472 px in a 358-px column), the KL term, the VAE's loss and
+    the jumps were cut off."""
+    from aeviz.ui.pages.lesson import STEPS
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    try:
+        for n, step in enumerate(STEPS, start=1):
+            goto(page, f"{app_server.url}/lesson?lang=vi&step={n}", ".st-key-lesson_next")
+            page.wait_for_function(f"document.querySelectorAll('.katex-display .katex-html').length == {len(step.formulas)}",
+                                   timeout=30_000)
+            # A couple of pixels of KaTeX's italic correction may stick out; a cut formula is 20-200 px wider.
+            widths = page.evaluate("[...document.querySelectorAll('.katex-display')].map(e => [e.scrollWidth, e.clientWidth])")
+            assert all(scroll <= client + 2 for scroll, client in widths), (n, widths)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        phone.close()
+
+
 def test_present_mode_hides_controls(page, app_server, artifacts):
     goto(page, f"{app_server.url}/studio?present=1&lang=vi", ".st-key-studio_start")
     page.wait_for_selector("[data-testid='stSidebar']", state="hidden", timeout=10_000)

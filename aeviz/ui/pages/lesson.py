@@ -31,8 +31,9 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("parts", (
         r"z = e_\phi(x) \in \mathbb{R}^2, \qquad \hat{x} = d_\theta(z) \in [0, 1]^{784}",
-        r"\mathcal{L}_{\mathrm{AE}}(x) = \sum_{i=1}^{784} \mathrm{BCE}\big(x_i, \hat{x}_i\big)"
-        r" = -\sum_{i=1}^{784} \big[x_i \log \hat{x}_i + (1 - x_i) \log (1 - \hat{x}_i)\big]",
+        r"\mathcal{L}_{\mathrm{AE}}(x) = \sum_{i=1}^{784} \mathrm{BCE}\big(x_i, \hat{x}_i\big)",
+        r"\begin{aligned} & \mathrm{BCE}\big(x_i, \hat{x}_i\big) \\"
+        r" & \quad = -\big[x_i \log \hat{x}_i + (1 - x_i) \log (1 - \hat{x}_i)\big] \end{aligned}",
     ), (("explorer", "explorer", {"dataset": "mnist"}),
         ("studio", "studio_pair", {"s_mode": "both", "s_epochs": 5}))),
     Step("gaps", (
@@ -41,25 +42,25 @@ STEPS: tuple[Step, ...] = (
         ("explorer", "explorer_grid", {"dataset": "mnist", "section": "manifold"}))),
     Step("pca", (
         r"\min_{W \in \mathbb{R}^{784 \times 2},\; W^\top W = I} \; \big\| X - X W W^\top \big\|_F^2",
-        r"\hat{x} = W_d W_e \, x \quad \Rightarrow \quad \operatorname{span}(W_d) = \operatorname{span}(W_{\mathrm{PCA}})",
+        r"\hat{x} = W_d W_e \, x \;\Rightarrow\; \operatorname{span}(W_d) = \operatorname{span}(W_{\mathrm{PCA}})",
     ), (("studio", "studio_linear", {"s_mode": "ae", "s_kind": "linear-ae", "s_loss": "mse", "s_epochs": 10}),
         ("digit", "digit_pca", {}))),
     Step("vae", (
         r"q_\phi(z \mid x) = \mathcal{N}\big(\mu_\phi(x), \operatorname{diag} \sigma_\phi^2(x)\big)",
         r"z = \mu + \sigma \odot \varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, I)",
-        r"D_{\mathrm{KL}}\big(q_\phi(z \mid x) \,\|\, \mathcal{N}(0, I)\big)"
-        r" = -\frac{1}{2} \sum_{j=1}^{2} \big(1 + \log \sigma_j^2 - \mu_j^2 - \sigma_j^2\big)",
-        r"\mathcal{L}_{\mathrm{VAE}}(x) = \sum_{i=1}^{784} \mathrm{BCEWithLogits}\big(\ell_i(z), x_i\big)"
-        r" + \beta \, D_{\mathrm{KL}}, \qquad \hat{x}_i = \sigma(\ell_i)",
+        r"\begin{aligned} & D_{\mathrm{KL}}\big(q_\phi(z \mid x) \,\|\, \mathcal{N}(0, I)\big) \\"
+        r" & \quad = -\frac{1}{2} \sum_{j=1}^{2} \big(1 + \log \sigma_j^2 - \mu_j^2 - \sigma_j^2\big) \end{aligned}",
+        r"\begin{aligned} \mathcal{L}_{\mathrm{VAE}}(x) = {} & \sum_{i=1}^{784} \mathrm{BCEWithLogits}\big(\ell_i(z), x_i\big) \\"
+        r" & + \beta \, D_{\mathrm{KL}} \end{aligned}",
+        r"\hat{x}_i = \sigma(\ell_i)",
     ), (("explorer", "explorer", {"dataset": "mnist"}),
         ("studio", "studio_beta", {"s_mode": "vae", "s_beta": 4.0, "s_epochs": 5}))),
     Step("measures", (
         # aeviz/measures.py: s = the codes' median nearest-neighbour spacing, G = a 64 x 64 grid over
         # the box of the central 98 % of codes, Delta_t = mean |pixel change| of step t on a 20-point
         # path, f = the reference classifier's features, r_3 = distance to the 3rd nearest real image.
-        r"J = \operatorname{mean}_{p} \;"
-        r" \frac{\max_t \Delta_t}{\sum_{t=1}^{19} \Delta_t}, \qquad"
-        r" \Delta_t = \tfrac{1}{784} \big\| d(z_{t+1}) - d(z_t) \big\|_1",
+        r"J = \operatorname{mean}_{p} \; \frac{\max_t \Delta_t}{\sum_{t=1}^{19} \Delta_t}",
+        r"\Delta_t = \tfrac{1}{784} \big\| d(z_{t+1}) - d(z_t) \big\|_1",
         r"E = \Pr_{g \in G} \Big[ \min_i \| g - z_i \| > 5\, s \Big]",
         r"R = \Pr_{z} \Big[ \exists\, i : \big\| f(d(z)) - f(x_i) \big\| \le r_3(x_i) \Big]",
     ), (("explorer", "explorer", {"dataset": "mnist"}),), symbols=True),
