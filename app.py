@@ -14,7 +14,7 @@ if __name__ != "__main__":  # imported by the server: build it, draw nothing
 else:
     from aeviz.ui import streamlit_fixes, url_state
     from aeviz.ui.lang import language_switch
-    from aeviz.ui.nav import pages
+    from aeviz.ui.nav import link_css, pages
 
     streamlit_fixes.install()  # once per process: a click answered late must not be dropped
 
@@ -25,4 +25,5 @@ else:
     language_switch()
     url_state.copy_link_button(st.sidebar)
     url_state.page_tools()  # presentation mode (?present=1) on every page
+    link_css()
     st.navigation(list(pages().values())).run()

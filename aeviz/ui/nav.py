@@ -38,6 +38,20 @@ def _to_explorer() -> None:
     st.switch_page(pages()["explorer"], query_params=st.query_params.to_dict())
 
 
+# Streamlit keeps a page link's label on one line and ends it in "…": on a phone, the lesson's
+# Vietnamese links lost their last words ("… (không gian con của PCA)"). Let them wrap instead.
+LINK_CSS = """<style>
+[data-testid="stPageLink"] a span, [data-testid="stPageLink"] a p {
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important;
+  line-height: 1.4; }
+</style>"""
+
+
+def link_css() -> None:
+    """Called once per run by the router (app.py): page links wrap their labels."""
+    st.html(LINK_CSS)
+
+
 def link(page: str, label: str, icon: str = ":material/arrow_forward:", **params) -> None:
     """A link to ``page`` that opens it in the state ``params`` (query parameters; the language
     always travels along)."""

@@ -7,7 +7,7 @@ import pytest
 
 from aeviz.i18n import catalogue
 
-from conftest import wait_for_app_idle
+from conftest import cut_short, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 VI, EN = catalogue("vi"), catalogue("en")
@@ -79,14 +79,16 @@ def test_lesson_link_opens_the_studio_set_up(page, app_server):
     assert page.locator(".st-key-studio_mode label[data-selected='true']").inner_text().strip() == EN["studio.form.mode_ae"]
 
 
-def test_every_lesson_formula_fits_a_phones_screen(browser, app_server):
-    """At 390 px every formula of the seven steps fits the column: KaTeX does not wrap, it scrolls
-    its box sideways, and the BCE line (472 px in a 358-px column), the KL term, the VAE's loss and
-    the jumps were cut off."""
+def test_every_lesson_step_fits_a_phones_screen(browser, app_server):
+    """At 390 px, in Vietnamese, every formula of the seven steps fits the column and every link
+    keeps its whole label. KaTeX does not wrap, it scrolls its box sideways: the BCE line (472 px in
+    a 358-px column), the KL term, the VAE's loss and the jumps were cut off. Streamlit's page links
+    end a long label in "…": "Xưởng huấn luyện: AE tuyến tính với MSE (không gian con của PCA)"."""
     from aeviz.ui.pages.lesson import STEPS
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = phone.new_page()
+    links = "[data-testid='stPageLink'], [data-testid='stPageLink'] *"
     try:
         for n, step in enumerate(STEPS, start=1):
             goto(page, f"{app_server.url}/lesson?lang=vi&step={n}", ".st-key-lesson_next")
@@ -95,6 +97,8 @@ def test_every_lesson_formula_fits_a_phones_screen(browser, app_server):
             # A couple of pixels of KaTeX's italic correction may stick out; a cut formula is 20-200 px wider.
             widths = page.evaluate("[...document.querySelectorAll('.katex-display')].map(e => [e.scrollWidth, e.clientWidth])")
             assert all(scroll <= client + 2 for scroll, client in widths), (n, widths)
+            assert page.locator("[data-testid='stPageLink']").count() == len(step.links)
+            assert cut_short(page, links) == [], n
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         phone.close()
