@@ -114,3 +114,36 @@ def test_anomaly_page_draws_histograms_and_roc(page, app_server, artifacts):
     assert page.locator(".anomaly-worst img").count() == 36
     assert page.locator("[data-testid='stException']").count() == 0
     _screenshot(page, artifacts / "anomaly-page.png")
+
+
+@pytest.mark.parametrize("path, ready", [("digit", ".st-key-digit_upload"), ("anomaly", ".st-key-anomaly_roc .js-plotly-plot")])
+def test_the_uploaders_button_and_limit_are_in_vietnamese(page, app_server, path, ready):
+    """Streamlit writes "Upload" and "10MB per file • PNG, JPG" in English; the page shows the
+    catalogue's words instead, with the limit the server enforces, on one box that cuts nothing."""
+    import tomllib
+    from pathlib import Path
+
+    from aeviz.i18n import catalogue
+
+    vi = catalogue("vi")
+    mb = tomllib.loads((Path(__file__).parents[2] / ".streamlit/config.toml").read_text())["server"]["maxUploadSize"]
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(f"{app_server.url}/{path}?lang=vi")
+    page.locator(ready).first.wait_for(timeout=180_000)
+    wait_for_app_idle(page, timeout_ms=180_000)
+    if path == "anomaly":
+        page.locator(".st-key-aeviz_settings_anomaly_uploads summary").click()
+    box = page.locator("[data-testid='stFileUploaderDropzone']")
+    box.wait_for(timeout=30_000)
+    # The CSS travels in Streamlit's event container, which may be drawn a moment after the box.
+    page.wait_for_function("getComputedStyle(document.querySelector("
+                           "'[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p')).fontSize == '0px'",
+                           timeout=10_000)
+    shown = box.evaluate("""box => ['button [data-testid=stMarkdownContainer] p', '[data-testid=stFileUploaderDropzoneInstructions] span']
+        .map(sel => { const el = box.querySelector(sel);
+                      return [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content,
+                              getComputedStyle(el, '::after').fontSize, el.scrollWidth <= el.clientWidth + 1]; })""")
+    assert shown == [
+        ["0px", f'"{vi["common.upload.button"]}"', "14px", True],
+        ["0px", f'"{vi["common.upload.limit"].format(mb=mb, types="PNG, JPEG")}"', "14px", True],
+    ]

@@ -15,6 +15,7 @@ from aeviz.ui import url_state
 from aeviz.ui.explorer_data import img_tag
 from aeviz.ui.lang import t, translator
 from aeviz.ui.texts import data_line, error_text
+from aeviz.ui.uploader import file_uploader
 
 ELBO_GAP = 0.1  # the -ELBO is called out when its AUC trails the best error AUC by this much
 SLIDER_KEY = "anomaly_percentile_slider"
@@ -67,8 +68,8 @@ def _uploads(dataset: str) -> list[tuple[str, np.ndarray]]:
     if dataset == "mnist" and data.DIGIT_KEY in st.session_state:
         marked.append((t("anomaly.your_digit"), st.session_state[data.DIGIT_KEY]))
     with url_state.settings_container("anomaly_uploads"), st.expander(t("anomaly.upload_title")):
-        files = st.file_uploader(t("anomaly.upload"), type=["png", "jpg", "jpeg"], accept_multiple_files=True,
-                                 key="anomaly_uploads", help=t("anomaly.upload_help"))
+        files = file_uploader(t("anomaly.upload"), ("png", "jpg", "jpeg"), accept_multiple_files=True,
+                              key="anomaly_uploads", help=t("anomaly.upload_help"))
         for i, f in enumerate(files or []):
             steps, _, error = data.read_upload(f.getvalue())
             if error:

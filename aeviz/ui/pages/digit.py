@@ -14,6 +14,7 @@ from aeviz.ui import url_state
 from aeviz.ui.explorer_data import map_data, png_data_uri, test_subset
 from aeviz.ui.lang import t, translator
 from aeviz.ui.texts import data_line
+from aeviz.ui.uploader import file_uploader
 from aeviz.uploads import UploadError
 
 DATASET = "mnist"
@@ -27,8 +28,8 @@ def _big() -> bool:
 
 
 def _from_upload():
-    f = st.file_uploader(t("digit.upload_label"), type=["png", "jpg", "jpeg"], key="digit_upload",
-                         help=t("digit.upload_help"))
+    f = file_uploader(t("digit.upload_label"), ("png", "jpg", "jpeg"), key="digit_upload",
+                      help=t("digit.upload_help"))
     if f is None:
         st.info(t("digit.upload_prompt"))
         return None
