@@ -19,6 +19,7 @@ import itertools
 import os
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -32,6 +33,7 @@ from .job_checkpoints import (NAME_RE, ORIGIN, checkpoint_info, checkpoint_name_
                               existing_checkpoint_origin, save_new_checkpoint, save_trained)
 from .job_progress import ABANDONED, SHUTDOWN, STOPPED_BY_USER, EpochRecord, JobView, Progress, RunView
 from .models import build_model
+from .torch_threads import training_threads
 from .training import pick_device, preview_indices, snapshot_indices, train
 
 __all__ = [
@@ -192,18 +194,19 @@ class Job:
     def _supervise(self) -> None:
         workers = []
         try:
-            if not torch.cuda.is_available():
-                torch.set_num_threads(cpu_threads_per_training(len(self.spec.kinds)))
-            for kind in self.spec.kinds:
-                t = threading.Thread(target=self._train_one, args=(kind,), name=f"aeviz-job-{self.id}-{kind}",
-                                     daemon=True)
-                t.start()
-                workers.append(t)
-            while any(t.is_alive() for t in workers):
-                if not self._cancel.is_set() and self.owner_gone():
-                    self.cancel(ABANDONED)
-                for t in workers:
-                    t.join(WATCH_INTERVAL_S / len(workers))
+            # On the CPU the trainings share the cores out; the count is put back once they are joined.
+            cpu = not torch.cuda.is_available()
+            with training_threads(cpu_threads_per_training(len(self.spec.kinds))) if cpu else nullcontext():
+                for kind in self.spec.kinds:
+                    t = threading.Thread(target=self._train_one, args=(kind,), name=f"aeviz-job-{self.id}-{kind}",
+                                         daemon=True)
+                    t.start()
+                    workers.append(t)
+                while any(t.is_alive() for t in workers):
+                    if not self._cancel.is_set() and self.owner_gone():
+                        self.cancel(ABANDONED)
+                    for t in workers:
+                        t.join(WATCH_INTERVAL_S / len(workers))
         finally:
             for t in workers:
                 t.join()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 
 import numpy as np
@@ -251,6 +252,44 @@ def test_cpu_threads_never_oversubscribe():
 
     assert cpu_threads_per_training(2, cores=2) == cpu_threads_per_training(1, cores=2) == 1
     assert cpu_threads_per_training(2, cores=16) == 4 and cpu_threads_per_training(1, cores=16) == 8
+
+
+def _new_thread_count() -> int:
+    """The torch threads a thread started now computes with (Streamlit starts one per rerun)."""
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+    t.start()
+    t.join()
+    return seen[0]
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU training leaves the CPU threads alone")
+def test_a_training_puts_torchs_thread_count_back(small, monkeypatch):
+    """The trainings compute with their share of the cores; once they end, a new session's thread
+    has the count it had before. torch applies its last ``set_num_threads`` to every new thread, so
+    after one studio training every later session computed on one thread."""
+    from aeviz import jobs
+
+    before = _new_thread_count()
+    share = before + 1  # unlike the default, whatever this machine's is
+    monkeypatch.setattr(jobs, "cpu_threads_per_training", lambda trainings: share)
+    used, real_train = [], jobs.train
+    monkeypatch.setattr(jobs, "train", lambda *a, **k: used.append(torch.get_num_threads()) or real_train(*a, **k))
+    job = Job(spec(epochs=1), small).start()
+    assert job.wait(60) and job.view().state == "finished"
+    assert used == [share, share]
+    assert _new_thread_count() == before
+
+
+def test_overlapping_trainings_put_the_count_back_when_the_last_ends():
+    from aeviz.torch_threads import training_threads
+
+    before = _new_thread_count()
+    with training_threads(before + 1):
+        with training_threads(before + 1):
+            assert _new_thread_count() == before + 1
+        assert _new_thread_count() == before + 1  # the other training still runs
+    assert _new_thread_count() == before
 
 
 def test_the_moved_names_are_still_importable_from_jobs():
