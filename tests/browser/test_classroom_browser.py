@@ -92,12 +92,14 @@ def test_every_lesson_step_fits_a_phones_screen(browser, app_server):
     try:
         for n, step in enumerate(STEPS, start=1):
             goto(page, f"{app_server.url}/lesson?lang=vi&step={n}", ".st-key-lesson_next")
-            page.wait_for_function(f"document.querySelectorAll('.katex-display .katex-html').length == {len(step.formulas)}",
+            page.wait_for_function(f"document.querySelectorAll('.katex-display .katex-html').length == {len(step.formulas)}"
+                                   f" && document.querySelectorAll(\"[data-testid='stPageLink']\").length == {len(step.links)}"
+                                   # the links' CSS, in Streamlit's event container, may come a moment later
+                                   " && getComputedStyle(document.querySelector(\"[data-testid='stPageLink'] p\")).whiteSpace == 'normal'",
                                    timeout=30_000)
             # A couple of pixels of KaTeX's italic correction may stick out; a cut formula is 20-200 px wider.
             widths = page.evaluate("[...document.querySelectorAll('.katex-display')].map(e => [e.scrollWidth, e.clientWidth])")
             assert all(scroll <= client + 2 for scroll, client in widths), (n, widths)
-            assert page.locator("[data-testid='stPageLink']").count() == len(step.links)
             assert cut_short(page, links) == [], n
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
