@@ -88,10 +88,7 @@ def _train(args) -> dict:
         print(f"notice: {dataset.notice}", file=sys.stderr)
     print(f"data: {dataset.describe()}", file=sys.stderr)
 
-    import torch
-
-    torch.manual_seed(args.seed)
-    model = build_model(spec)
+    model = build_model(spec, seed=args.seed)
     bar = tqdm(total=cfg.epochs * -(-len(dataset.train_labels) // cfg.batch_size), unit="step", file=sys.stderr)
 
     def on_step(info):

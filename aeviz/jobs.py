@@ -221,8 +221,7 @@ class Job:
     def _train_one(self, kind: str) -> None:
         cfg = self.spec.train_config(kind)
         try:
-            torch.manual_seed(cfg.seed)
-            model = build_model(self.spec.model_config(kind))
+            model = build_model(self.spec.model_config(kind), seed=cfg.seed)
             self.models[kind] = model
             self._progress.running(kind)
             result = train(model, self._dataset, cfg, on_step=lambda s: self._progress.step(kind, s),

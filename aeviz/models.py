@@ -9,6 +9,8 @@ output activation (sigmoid, or a clamp for the linear AE whose output is linear 
 """
 from __future__ import annotations
 
+import threading
+
 import torch
 from torch import nn
 
@@ -73,6 +75,9 @@ class LatentModel(nn.Module):
     variational = False
     # A linear AE has a linear output, like PCA's reconstruction; the others end in a sigmoid.
     output_is_logits = True
+    # Where training's random noise (the VAE's eps) is drawn from: aeviz.training.train gives each
+    # run a generator of its own, so two trainings in two threads do not share torch's global one.
+    noise_generator: torch.Generator | None = None
 
     def __init__(self, spec: ModelConfig):
         super().__init__()
@@ -116,7 +121,8 @@ class LatentModel(nn.Module):
         z = mu
         if self.variational and self.training:
             # Reparameterisation: the randomness lives in eps, so gradients flow through mu and sigma.
-            z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+            eps = torch.randn(mu.shape, generator=self.noise_generator, device=mu.device, dtype=mu.dtype)
+            z = mu + eps * torch.exp(0.5 * logvar)
         out = {"output": self.decoder(z), "z": z, "mu": mu}
         if logvar is not None:
             out["logvar"] = logvar
@@ -234,6 +240,19 @@ MODEL_REGISTRY: dict[str, type[nn.Module]] = {
 LATENT_KINDS = tuple(k for k in MODEL_REGISTRY if k != "classifier")
 
 
-def build_model(spec: ModelConfig) -> nn.Module:
-    """A freshly initialised model for ``spec`` (seed torch first for reproducible weights)."""
-    return MODEL_REGISTRY[spec.kind](spec)
+# Initial weights come from torch's global generator, one for the whole process: two models built
+# in two threads at once (the studio's AE and VAE) would draw from it in whatever order the threads
+# ran, and the same seed would give different weights. So models are built one at a time (aeviz
+# draws from the global generator nowhere else; trainings have their own, aeviz.training).
+_BUILD_LOCK = threading.Lock()
+
+
+def build_model(spec: ModelConfig, seed: int | None = None) -> nn.Module:
+    """A freshly initialised model for ``spec``. With ``seed``: the weights ``torch.manual_seed(seed)``
+    would give, whichever thread builds it, and the global generator left as it was."""
+    with _BUILD_LOCK:
+        if seed is None:
+            return MODEL_REGISTRY[spec.kind](spec)
+        with torch.random.fork_rng(devices=[]):  # initialisation runs on the CPU
+            torch.default_generator.manual_seed(seed)
+            return MODEL_REGISTRY[spec.kind](spec)

@@ -125,7 +125,8 @@ def _batch_loss(model, x: torch.Tensor, y: torch.Tensor, cfg: TrainConfig) -> di
     x_in = x
     if cfg.noise_std > 0:
         # Denoising: the model sees a noisy image and must give back the clean one.
-        x_in = (x + cfg.noise_std * torch.randn_like(x)).clamp_(0, 1)
+        noise = torch.randn(x.shape, generator=getattr(model, "noise_generator", None), device=x.device, dtype=x.dtype)
+        x_in = (x + cfg.noise_std * noise).clamp_(0, 1)
     return model.loss(x_in, x, recon=cfg.recon_loss, beta=cfg.beta)
 
 
@@ -197,8 +198,21 @@ def train(
     eval mode, ready to save.
     """
     device = pick_device(cfg.device)
-    torch.manual_seed(cfg.seed)
-    gen = torch.Generator(device=device)
+    # The VAE's eps and the denoising noise: the stream torch.manual_seed(cfg.seed) gives the global
+    # generator (a one-thread run trains the same weights), but this run's alone, so a training or
+    # anything else drawing in another thread cannot change it.
+    noise = torch.Generator(device=device)
+    noise.manual_seed(cfg.seed)
+    model.noise_generator = noise
+    try:
+        return _train(model, dataset, cfg, device, on_step, on_epoch, cancel)
+    finally:
+        model.noise_generator = None
+
+
+def _train(model, dataset: Dataset, cfg: TrainConfig, device: torch.device, on_step, on_epoch,
+           cancel: threading.Event | None) -> TrainResult:
+    gen = torch.Generator(device=device)  # the batch order
     gen.manual_seed(cfg.seed)
     model.to(device).train()
     is_classifier = isinstance(model, Classifier)

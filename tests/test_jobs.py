@@ -254,6 +254,20 @@ def test_cpu_threads_never_oversubscribe():
     assert cpu_threads_per_training(2, cores=16) == 4 and cpu_threads_per_training(1, cores=16) == 8
 
 
+def test_the_same_settings_train_the_same_models(small):
+    """Press Start three times, get the same AE and VAE: the two trainings, in two threads, drew
+    their initial weights and the VAE's noise from torch's one global generator in whatever order
+    the threads ran, so two runs in three came out different."""
+    runs = []
+    for _ in range(3):
+        job = Job(spec(epochs=1), small).start()
+        assert job.wait(60) and job.view().state == "finished"
+        runs.append({kind: model.state_dict() for kind, model in job.models.items()})
+    for kind in ("ae", "vae"):
+        for other in runs[1:]:
+            assert all(torch.equal(runs[0][kind][k], other[kind][k]) for k in runs[0][kind]), kind
+
+
 def _new_thread_count() -> int:
     """The torch threads a thread started now computes with (Streamlit starts one per rerun)."""
     seen = []

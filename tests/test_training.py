@@ -1,4 +1,5 @@
 """The one training loop, on the real bundled digits."""
+import copy
 import subprocess
 import sys
 import threading
@@ -54,6 +55,48 @@ def test_same_seed_same_weights(small):
         return m.state_dict()
     a, b = run(), run()
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.parametrize("kind, noise", [("vae", 0.0), ("denoising-ae", 0.3)])
+def test_a_training_draws_its_noise_from_its_own_generator(small, kind, noise):
+    """The VAE's eps and the denoising noise come from the run's own generator: another thread
+    drawing from torch's global one meanwhile (a second training) changes nothing, and the global
+    generator is left as it was."""
+    cfg = TrainConfig(epochs=1, batch_size=200, seed=3, noise_std=noise)
+    start = build_model(ModelConfig(kind=kind), seed=0)
+
+    def run() -> dict:
+        m = copy.deepcopy(start)
+        train(m, small, cfg)
+        return m.state_dict()
+
+    stop = threading.Event()
+
+    def draw() -> None:
+        while not stop.is_set():
+            torch.randn(64)
+
+    alone = run()
+    other = threading.Thread(target=draw)
+    other.start()
+    try:
+        beside = run()
+    finally:
+        stop.set()
+        other.join()
+    assert all(torch.equal(alone[k], beside[k]) for k in alone)
+    state = torch.get_rng_state()
+    run()
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_a_seeded_build_gives_manual_seeds_weights_and_leaves_the_global_generator_alone():
+    torch.manual_seed(5)
+    expected = build_model(ModelConfig(kind="vae")).state_dict()
+    state = torch.get_rng_state()
+    got = build_model(ModelConfig(kind="vae"), seed=5).state_dict()
+    assert all(torch.equal(expected[k], got[k]) for k in expected)
+    assert torch.equal(torch.get_rng_state(), state)
 
 
 def test_cancel_stops_and_keeps_whole_epochs(small):
