@@ -26,6 +26,8 @@ class Step:
 
 
 # The formulas are the same in both languages; the words around them come from the catalogue.
+# KaTeX never wraps: a formula wider than a phone's column (~358 px) scrolls sideways, so the long
+# ones break at an equals sign or a plus (aligned) or are split in two.
 # Sampling for the AE: a Gaussian fitted to its own codes (mean and covariance), the fair "prior"
 # for a model that has none (Ghosh et al., 2020).
 STEPS: tuple[Step, ...] = (
