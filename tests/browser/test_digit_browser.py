@@ -117,9 +117,10 @@ def test_anomaly_page_draws_histograms_and_roc(page, app_server, artifacts):
 
 
 @pytest.mark.parametrize("path, ready", [("digit", ".st-key-digit_upload"), ("anomaly", ".st-key-anomaly_roc .js-plotly-plot")])
-def test_the_uploaders_button_and_limit_are_in_vietnamese(page, app_server, path, ready):
-    """Streamlit writes "Upload" and "10MB per file • PNG, JPG" in English; the page shows the
-    catalogue's words instead, with the limit the server enforces, on one box that cuts nothing."""
+def test_the_uploaders_texts_are_in_vietnamese(page, app_server, path, ready):
+    """Streamlit writes "Upload", "10MB per file • PNG, JPG" and, while a file is dragged over the
+    box, "Drag and drop a file here" in English; the page shows the catalogue's words instead, with
+    the limit the server enforces, on one box that cuts nothing."""
     import tomllib
     from pathlib import Path
 
@@ -147,3 +148,10 @@ def test_the_uploaders_button_and_limit_are_in_vietnamese(page, app_server, path
         ["0px", f'"{vi["common.upload.button"]}"', "14px", True],
         ["0px", f'"{vi["common.upload.limit"].format(mb=mb, types="PNG, JPEG")}"', "14px", True],
     ]
+    drag = page.evaluate_handle("() => { const d = new DataTransfer();"
+                                " d.items.add(new File(['x'], 'digit.png', {type: 'image/png'})); return d; }")
+    box.dispatch_event("dragenter", {"dataTransfer": drag})
+    over = "[data-testid='stFileUploaderDropzone'] > div:not([data-testid]) > span"
+    page.locator(over).wait_for(timeout=10_000)
+    assert page.locator(over).evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]") \
+        == ["0px", f'"{vi["common.upload.drop"]}"']
