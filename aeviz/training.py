@@ -125,7 +125,7 @@ def _batch_loss(model, x: torch.Tensor, y: torch.Tensor, cfg: TrainConfig) -> di
     x_in = x
     if cfg.noise_std > 0:
         # Denoising: the model sees a noisy image and must give back the clean one.
-        noise = torch.randn(x.shape, generator=getattr(model, "noise_generator", None), device=x.device, dtype=x.dtype)
+        noise = torch.randn(x.shape, generator=model.noise_generator, device=x.device, dtype=x.dtype)
         x_in = (x + cfg.noise_std * noise).clamp_(0, 1)
     return model.loss(x_in, x, recon=cfg.recon_loss, beta=cfg.beta)
 

@@ -1,8 +1,8 @@
 """``st.file_uploader`` in the page's language. Streamlit writes its button ("Upload"), its limit
 ("10MB per file • PNG, JPG") and what it shows while a file is dragged over it ("Drag and drop a
 file here") in English and offers no way to change them, so CSS hides those texts and shows the
-catalogue's in their place. The limit is read from the server's own setting,
-so the sentence says what the server enforces."""
+catalogue's in their place. The limit is read from the server's own setting, so the sentence says
+what the server enforces."""
 from __future__ import annotations
 
 from collections.abc import Sequence
