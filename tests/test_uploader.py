@@ -8,8 +8,9 @@ def test_type_names_merge_jpg_and_jpeg_and_keep_the_order():
 
 
 def test_the_css_quotes_the_texts():
-    css = uploader_css('Tải "lên"', "Tối đa 10 MB \\ PNG", "Thả")
+    css = uploader_css('Tải "lên"', "Tối đa 10 MB \\ PNG", "Thả", "Có tệp bị từ chối")
     assert 'content: "Tải \\"lên\\""' in css
     assert 'content: "Tối đa 10 MB \\\\ PNG"' in css
     assert 'content: "Thả"' in css
-    assert css.startswith("<style>") and css.endswith("</style>") and css.count("{") == css.count("}") == 5
+    assert 'content: "Có tệp bị từ chối"' in css
+    assert css.startswith("<style>") and css.endswith("</style>") and css.count("{") == css.count("}") == 7

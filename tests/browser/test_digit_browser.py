@@ -120,7 +120,8 @@ def test_anomaly_page_draws_histograms_and_roc(page, app_server, artifacts):
 def test_the_uploaders_texts_are_in_vietnamese(page, app_server, path, ready):
     """Streamlit writes "Upload", "10MB per file • PNG, JPG" and, while a file is dragged over the
     box, "Drag and drop a file here" in English; the page shows the catalogue's words instead, with
-    the limit the server enforces, on one box that cuts nothing."""
+    the limit the server enforces, on one box that cuts nothing. A file it refuses is explained in
+    Vietnamese too, not only in Streamlit's English tooltip."""
     import tomllib
     from pathlib import Path
 
@@ -155,3 +156,16 @@ def test_the_uploaders_texts_are_in_vietnamese(page, app_server, path, ready):
     page.locator(over).wait_for(timeout=10_000)
     assert page.locator(over).evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]") \
         == ["0px", f'"{vi["common.upload.drop"]}"']
+    box.dispatch_event("dragleave", {"dataTransfer": drag})
+    # A PDF is refused in the browser and never reaches the server: its chip turns red, and under
+    # the chips the page says, in its language, which files the box takes.
+    chips = page.locator("[data-testid='stFileChips']")
+    assert chips.count() == 0 or chips.evaluate("el => getComputedStyle(el, '::after').content") == "none"
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"})
+    page.locator("[data-testid='stFileChip'][aria-invalid='true']").wait_for(timeout=10_000)
+    refused = chips.evaluate("""el => { const after = getComputedStyle(el, '::after');
+        return [after.content, after.fontSize, el.scrollWidth <= el.clientWidth + 1,
+                el.getBoundingClientRect().height - el.querySelector('[data-testid=stFileChip]').getBoundingClientRect().height]; }""")
+    assert refused[:3] == [f'"{vi["common.upload.refused"].format(mb=mb, types="PNG, JPEG")}"', "14px", True]
+    assert refused[3] >= 14, "the sentence sits under the chips, not beside them"
