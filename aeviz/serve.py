@@ -131,6 +131,10 @@ class Cluster:
             self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.run / sub).mkdir(exist_ok=True)
+        # Started as root, nginx runs its workers as nobody, and they write inside this folder: a body
+        # over 16 KB (an uploaded photo) goes to client_body/. mkdtemp's 0700 kept them out, so every
+        # such request failed with a 500. 0711 lets them through without letting anyone list the folder.
+        self.run.chmod(0o711)
         conf = self.run / "nginx.conf"
         conf.write_text(nginx_config(self.run, self.host, self.port, self.ports, self.sticky))
         deadline = time.time() + timeout

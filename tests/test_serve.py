@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from aeviz import serve
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, wait_for_app_idle
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from protocol import ExplorerSession  # noqa: E402
@@ -27,19 +29,44 @@ def test_generated_config_is_sticky_and_upgrades_websockets(tmp_path):
     assert "ip_hash;" in serve.nginx_config(tmp_path, "127.0.0.1", 8080, [9001], sticky="ip")
 
 
+@pytest.mark.browser
+def test_a_phone_photo_uploads_through_the_proxy(cluster, page):
+    """A photo is larger than nginx's 16 KB body buffer, so nginx writes it to a temp file of its own
+    first; started as root, nginx's workers (nobody) could not reach that folder and every photo
+    upload through `make serve` failed with a 500."""
+    from digit_images import phone_photo
+
+    photo = phone_photo()
+    assert len(photo) > 16 * 1024
+    page.goto(f"{cluster.url}/digit")
+    page.locator(".st-key-digit_upload input[type='file']").wait_for(state="attached", timeout=90_000)
+    wait_for_app_idle(page)
+    page.locator(".st-key-digit_upload input[type='file']").set_input_files(
+        files=[{"name": "seven.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+    page.locator(".digit-recons img").first.wait_for(timeout=120_000)
+    wait_for_app_idle(page)
+    assert page.locator(".digit-recons img").count() == 4  # the digit, AE, VAE, PCA
+    assert page.locator("[data-testid='stFileChip'][aria-invalid='true']").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 @pytest.fixture(scope="module")
-def cluster(checkpoint_copy, tmp_path_factory):
+def cluster(checkpoint_copy):
     if not Path(serve.NGINX).exists():
         if os.environ.get("AEVIZ_REQUIRE_BROWSER", "") not in ("", "0"):
             pytest.fail(f"nginx missing ({serve.NGINX}) but CI requires it: apt-get install -y nginx")
         pytest.skip("nginx is not installed (apt-get install -y nginx)")
-    c = serve.Cluster(2, free_port(), "127.0.0.1", run_dir=tmp_path_factory.mktemp("serve"),
+    # Its own folder in /tmp, as `make serve` makes one: pytest's folders sit in a 0700 one of root's,
+    # which nginx's workers (nobody, under root) could not enter.
+    run = Path(tempfile.mkdtemp(prefix="aeviz-serve-test-"))
+    c = serve.Cluster(2, free_port(), "127.0.0.1", run_dir=run,
                       env={"AEVIZ_OFFLINE": "1", "AEVIZ_CHECKPOINTS": str(checkpoint_copy)})
     try:
         c.start()
         yield c
     finally:
         c.stop()
+        shutil.rmtree(run, ignore_errors=True)
 
 
 def _upstream(url: str, cookie: str | None) -> tuple[str, str | None]:
