@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +51,18 @@ http {{
     map $cookie_aeviz_route $aeviz_route {{ "" $request_id; default $cookie_aeviz_route; }}
     map $cookie_aeviz_route $aeviz_set_cookie {{ "" "aeviz_route=$request_id; Path=/; HttpOnly; SameSite=Lax"; default ""; }}
     map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    # Streamlit's own page is ~100 files, ~3.3 MB, that every student's first visit downloads; Streamlit
+    # sends them uncompressed and leaves compressing to the proxy. nginx compresses text on the way out
+    # (about a third of the bytes on a classroom's shared Wi-Fi) ...
+    gzip on;
+    gzip_comp_level 5;
+    gzip_min_length 1024;
+    gzip_proxied any;
+    gzip_vary on;
+    gzip_types application/javascript text/javascript text/css application/json image/svg+xml font/ttf;
+    # ... and keeps the files themselves: their names carry a hash of their content, so a cached copy
+    # is never stale, and the replicas' Python is left to the sessions instead of serving files 30 times.
+    proxy_cache_path {run}/static_cache levels=1:2 keys_zone=aeviz_static:10m max_size=256m inactive=7d use_temp_path=off;
     upstream aeviz {{
         {balance}
 {servers}
@@ -70,6 +84,15 @@ http {{
             proxy_buffering off;
             add_header Set-Cookie $aeviz_set_cookie;
             add_header X-Aeviz-Upstream $upstream_addr always;
+        }}
+        location /static/ {{
+            proxy_pass http://aeviz;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_cache aeviz_static;
+            proxy_cache_valid 200 7d;
+            proxy_cache_lock on;  # a class arriving at once: one request per file reaches a replica
+            add_header X-Aeviz-Cache $upstream_cache_status always;
         }}
     }}
 }}
@@ -132,8 +155,9 @@ class Cluster:
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.run / sub).mkdir(exist_ok=True)
         # Started as root, nginx runs its workers as nobody, and they write inside this folder: a body
-        # over 16 KB (an uploaded photo) goes to client_body/. mkdtemp's 0700 kept them out, so every
-        # such request failed with a 500. 0711 lets them through without letting anyone list the folder.
+        # over 16 KB (an uploaded photo) goes to client_body/, a static file to the cache. mkdtemp's
+        # 0700 kept them out, so every such request failed with a 500. 0711 lets them through
+        # without letting anyone list the folder.
         self.run.chmod(0o711)
         conf = self.run / "nginx.conf"
         conf.write_text(nginx_config(self.run, self.host, self.port, self.ports, self.sticky))
@@ -154,11 +178,28 @@ class Cluster:
                                       stdout=open(self.run / "nginx.out", "w"), stderr=subprocess.STDOUT)
         while not _healthy(self.url):
             if self.nginx.poll() is not None:
-                raise RuntimeError(f"nginx exited: {(self.run / 'nginx.out').read_text()}"
-                                   f"{(self.run / 'error.log').read_text() if (self.run / 'error.log').exists() else ''}")
+                raise RuntimeError(f"nginx exited: {(self.run / 'nginx.out').read_text()}{self._error_log()}")
             if time.time() > deadline:
                 raise TimeoutError("nginx did not answer")
             time.sleep(0.2)
+        self._check_page_script()
+
+    def _error_log(self) -> str:
+        log = self.run / "error.log"
+        return log.read_text(errors="replace")[-2000:] if log.exists() else ""
+
+    def _check_page_script(self) -> None:
+        """Fetch the page's main script through the proxy, so that a proxy that cannot serve the page
+        (its workers unable to write the cache) fails here, with nginx's reason, not in every
+        student's browser. It also puts the largest file in the cache before the class arrives."""
+        with urllib.request.urlopen(f"{self.url}/", timeout=30) as r:
+            script = re.search(r'src="\.?/?(static/[^"]+\.js)"', r.read().decode(errors="replace"))
+        if script is None:
+            return
+        try:
+            urllib.request.urlopen(f"{self.url}/{script.group(1)}", timeout=30).close()
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"nginx could not serve the page's script (HTTP {e.code}): {self._error_log()}") from None
 
     def stop(self) -> None:
         for p in ([self.nginx] if self.nginx else []) + self.procs:

@@ -3,7 +3,9 @@ the proxy, and a full click (the explorer's rerun message, its answer) through i
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -27,6 +29,32 @@ def test_generated_config_is_sticky_and_upgrades_websockets(tmp_path):
     assert "Connection $connection_upgrade" in conf
     assert f"pid {tmp_path}/nginx.pid;" in conf and "/var/" not in conf and "/etc/" not in conf
     assert "ip_hash;" in serve.nginx_config(tmp_path, "127.0.0.1", 8080, [9001], sticky="ip")
+    assert "gzip on;" in conf and "application/javascript" in conf
+    assert f"proxy_cache_path {tmp_path}/static_cache" in conf and "location /static/" in conf
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, r.headers, r.read()
+
+
+def test_the_pages_files_come_compressed_and_from_nginxs_cache(cluster):
+    """Every student's first visit downloads Streamlit's ~3.3 MB of scripts, which Streamlit sends
+    uncompressed: through the proxy they are gzipped, and after the first request served by nginx
+    without reaching a replica, byte for byte what the replica sends."""
+    page = _get(cluster.url + "/")[2].decode()
+    scripts = re.findall(r'(?:src|href)="\.?/?(static/[^"]+\.(?:js|css))"', page)
+    assert len(scripts) > 20, page[:500]
+    for path in scripts[:5]:
+        direct = _get(f"http://127.0.0.1:{cluster.ports[0]}/{path}")[2]
+        _get(f"{cluster.url}/{path}")  # the first request may be the one that fills the cache
+        status, headers, body = _get(f"{cluster.url}/{path}", {"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["X-Aeviz-Cache"] == "HIT", (path, dict(headers))
+        assert gzip.decompress(body) == direct
+        if len(direct) > 100_000:
+            assert headers["Content-Encoding"] == "gzip" and len(body) < len(direct) / 2, (path, len(body), len(direct))
+    assert _get(f"{cluster.url}/{scripts[0]}")[2] == _get(f"http://127.0.0.1:{cluster.ports[0]}/{scripts[0]}")[2]
 
 
 @pytest.mark.browser
