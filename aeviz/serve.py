@@ -210,6 +210,8 @@ class Cluster:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        # The logs stay for a look after a crash; the cached copies of Streamlit's files (~3 MB) do not.
+        shutil.rmtree(self.run / "static_cache", ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -94,6 +94,7 @@ def cluster(checkpoint_copy):
         yield c
     finally:
         c.stop()
+        assert not (run / "static_cache").exists() and (run / "nginx.conf").exists()
         shutil.rmtree(run, ignore_errors=True)
 
 
