@@ -91,6 +91,8 @@ http {{
             proxy_pass http://aeviz;
             proxy_http_version 1.1;
             proxy_set_header Host $http_host;
+            # One copy for every browser: ask the replica for the plain bytes, compress here per client.
+            proxy_set_header Accept-Encoding "";
             proxy_cache aeviz_static;
             proxy_cache_valid 200 7d;
             proxy_cache_lock on;  # a class arriving at once: one request per file reaches a replica

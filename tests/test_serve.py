@@ -31,6 +31,7 @@ def test_generated_config_is_sticky_and_upgrades_websockets(tmp_path):
     assert "ip_hash;" in serve.nginx_config(tmp_path, "127.0.0.1", 8080, [9001], sticky="ip")
     assert "gzip on;" in conf and "application/javascript" in conf
     assert f"proxy_cache_path {tmp_path}/static_cache" in conf and "location /static/" in conf
+    assert 'proxy_set_header Accept-Encoding "";' in conf  # one plain copy in the cache, whatever the browser
 
 
 def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
