@@ -272,7 +272,11 @@ def test_a_server_process_stopped_mid_training_exits_cleanly(tmp_path):
     torch crash. (The app's own server stops them in its shutdown instead, aeviz/ui/server.py:
     tests/browser/test_faults_browser.py.)"""
     script = tmp_path / "server.py"
-    script.write_text("import signal, sys\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\n" + SERVER)
+    # If the exit hangs, faulthandler writes every thread's stack to stderr and ends the process after
+    # 15 s, so the failure below says where it hung.
+    script.write_text("import faulthandler, signal, sys\n"
+                      "signal.signal(signal.SIGTERM, lambda *a: (faulthandler.dump_traceback_later(15, exit=True), sys.exit(0)))\n"
+                      + SERVER)
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "AEVIZ_OFFLINE": "1"}, cwd=ROOT)
     try:
@@ -285,6 +289,6 @@ def test_a_server_process_stopped_mid_training_exits_cleanly(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert rc == 0, stderr[-2000:]
+    assert rc == 0, stderr[-6000:]  # the stacks, if it hung
     assert time.monotonic() - t < 10
     assert "Traceback" not in stderr and "terminate called" not in stderr, stderr[-2000:]
