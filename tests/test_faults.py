@@ -262,7 +262,12 @@ SERVER = textwrap.dedent("""
     while job.view().runs["ae"].step == 0:
         time.sleep(0.05)
     print("training", flush=True)
-    time.sleep(600)
+    # The main thread waits in short ticks, as a server's loop does (uvicorn's ticks every 0.1 s). A
+    # process-wide SIGTERM can be taken by whichever thread the kernel runs first, often a busy
+    # training thread; Python then runs the handler only when the main thread next runs bytecode,
+    # so one long time.sleep(600) would never see it (this test hung that way in 2 runs of 24).
+    while True:
+        time.sleep(0.1)
 """)
 
 
