@@ -15,6 +15,7 @@ else:
     from aeviz.ui import streamlit_fixes, url_state
     from aeviz.ui.lang import language_switch
     from aeviz.ui.nav import link_css, pages
+    from aeviz.ui.page_language import page_language
 
     streamlit_fixes.install()  # once per process: a click answered late must not be dropped
 
@@ -23,6 +24,7 @@ else:
     st.set_page_config(page_title="aeviz", page_icon=str(Path(__file__).parent / "aeviz/ui/web/favicon.svg"),
                        layout="wide")
     language_switch()
+    page_language(st.sidebar)  # the document's language, and Streamlit's own English words in it
     url_state.copy_link_button(st.sidebar)
     url_state.page_tools()  # presentation mode (?present=1) on every page
     link_css()

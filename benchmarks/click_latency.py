@@ -10,9 +10,11 @@ that click (the server decoded the clicked z; the panel echoes the click's numbe
 frame it is painted in. It also times the hover preview beside the map, which shows the same z
 decoded in the browser: the first image of the clicked z a student sees. Prints one line per click,
 p50/p95 per map and overall; the last line is one JSON object with ``p50_ms``, ``p95_ms`` (the
-server's panel), ``preview_p50_ms``, ``preview_p95_ms`` and ``first_visit_s``.
+server's panel), ``preview_p50_ms``, ``preview_p95_ms``, ``first_visit_s`` and
+``page_language_ms_per_click`` (what the watcher that puts Streamlit's own words in the page's
+language spent per click; ``--lang vi`` for a page where it rewrites them).
 
-    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/click_latency.py [--clicks 20] [--gap 1.0] [--no-warm]
+    AEVIZ_OFFLINE=1 .venv/bin/python benchmarks/click_latency.py [--clicks 20] [--gap 1.0] [--no-warm] [--lang vi]
 
 ``--no-warm`` starts plain ``streamlit run app.py`` instead (the first visit then pays for torch's
 import and every cache), for comparison.
@@ -33,11 +35,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (CHROMIUM, CHROMIUM_ARGS, PREVIEW_PROBE_JS, PROBE_JS, map_drawn, percentile,  # noqa: E402
                      plot_area, start_server, stop_server)
 
+# The time the page's language watcher (aeviz/ui/web/page_language.js) has spent so far, in ms.
+LANGUAGE_MS = "() => (window.__aevizPageLanguage || {spentMs: 0}).spentMs"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clicks", type=int, default=20, help="clicks per map")
     ap.add_argument("--gap", type=float, default=1.0, help="seconds between clicks")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lang", choices=("en", "vi"), default=None,
+                    help="the page's language (default: the browser's, English)")
     ap.add_argument("--no-warm", dest="warm", action="store_false",
                     help="start plain `streamlit run app.py` (no warm-up) to compare the first visit")
     args = ap.parse_args()
@@ -57,7 +65,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1600, "height": 1200})
             t = time.time()
-            page.goto(url)
+            page.goto(f"{url}/?lang={args.lang}" if args.lang else url)
             for slot in times:
                 page.wait_for_selector(map_drawn(slot), timeout=120_000)
             first_visit = time.time() - t
@@ -65,6 +73,7 @@ def main() -> None:
                   f"both maps on screen {first_visit:.2f} s after the page was opened")
             page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
             page.wait_for_timeout(1500)
+            language_ms = page.evaluate(LANGUAGE_MS)
             for i in range(args.clicks):
                 for slot in times:
                     box = page.locator(plot_area(slot)).bounding_box()
@@ -91,6 +100,7 @@ def main() -> None:
                         previews.append(preview)
                     print(f"{slot} click {i + 1}: {ms:.1f} ms" + (f" (preview {preview:.1f} ms)" if preview is not None else ""))
                     page.wait_for_timeout(int(args.gap * 1000))
+            final_language_ms = page.evaluate(LANGUAGE_MS)
             browser.close()
     finally:
         stop_server(proc)
@@ -99,7 +109,8 @@ def main() -> None:
         if values:
             print(f"{slot}: n={len(values)} p50 {np.percentile(values, 50):.1f} ms, "
                   f"p95 {np.percentile(values, 95):.1f} ms")
-    print(json.dumps({"p50_ms": percentile(everything, 50), "p95_ms": percentile(everything, 95),
+    print(json.dumps({"page_language_ms_per_click": round((final_language_ms - language_ms) / max(1, everything.size), 3),
+                      "p50_ms": percentile(everything, 50), "p95_ms": percentile(everything, 95),
                       "rerun_p50_ms": percentile(reruns, 50), "rerun_p95_ms": percentile(reruns, 95),
                       "rerun_answers": len(reruns),
                       "preview_p50_ms": percentile(previews, 50), "preview_p95_ms": percentile(previews, 95),

@@ -257,6 +257,6 @@ def copy_link_button(where=None) -> None:
     browser copies its own address at the moment of the click, which already holds every bound
     value; where the clipboard is not allowed (plain http on a classroom network), the link is
     shown selected in a text field to copy by hand."""
-    texts = {k: t(f"common.link.{k}") for k in ("copy", "copy_present", "copied", "manual")}
+    texts = {k: t(f"common.link.{k}") for k in ("copy", "copy_present", "copied", "manual", "field")}
     with where or st.container():
         _copy_component()(key="aeviz_copy_link", data=json.dumps(texts))

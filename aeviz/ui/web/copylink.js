@@ -52,12 +52,13 @@ export default function mount({ data, parentElement }) {
     root.className = "aeviz-copy";
     root.innerHTML = '<button type="button" data-present="0"></button>' +
       '<button type="button" data-present="1"></button>' +
-      '<input type="text" readonly aria-label="link"><div class="aeviz-copy-status" aria-live="polite"></div>';
+      '<input type="text" readonly><div class="aeviz-copy-status" aria-live="polite"></div>';
     parentElement.appendChild(root);
   }
   const [plain, present] = root.querySelectorAll("button");
   plain.textContent = texts.copy;
   present.textContent = texts.copy_present;
+  root.querySelector("input").setAttribute("aria-label", texts.field);
   plain.onclick = () => copy(root, texts, false);
   present.onclick = () => copy(root, texts, true);
   return undefined;
