@@ -36,7 +36,9 @@ def _ready(page, url: str) -> None:
 
 def test_streamlits_own_words_follow_the_pages_language(page, app_server):
     _ready(page, f"{app_server.url}/digit?lang=vi")
-    assert page.evaluate("document.documentElement.lang") == "vi"
+    # The watcher's script is fetched with the page's first run, so it may start a moment after the page
+    # is drawn; from then on it rewrites each change as it is made.
+    page.wait_for_function("document.documentElement.lang === 'vi'", timeout=30_000)
     # It draws nothing, so its slot in the sidebar takes no room either.
     assert page.locator(".st-key-aeviz_page_language").evaluate("el => getComputedStyle(el).display") == "none"
     labels = page.evaluate(LABELS)
