@@ -98,7 +98,8 @@ def _epoch_view(view: JobView, epoch: int, fixed_axes: bool, dataset: str) -> No
             strip_names.append(t("studio.strip_row", model=kind_name(run.kind), epoch=shown))
     if runs:
         strip = reconstruction_strip(view.originals, strip_rows)
-        st.image(strip, output_format="PNG", caption=t("studio.strip_caption", rows=", ".join(strip_names)))
+        st.image(strip, output_format="PNG", caption=t("studio.strip_caption", rows=", ".join(strip_names)),
+                 alt=t("studio.strip_alt"))
         if view.done:
             export_ui.images_button("studio_strip_png", f"aeviz-studio-reconstructions-epoch{epoch}.png",
                                     strip[None].astype(np.float32) / 255, pixel=1, gap=0)

@@ -1,6 +1,6 @@
-"""The page's language reaches the browser and screen readers: the document's ``lang``, and
-Streamlit's own English words (the names of its buttons, why a file was refused) in the page's
-language (aeviz/ui/web/page_language.js), back in English after a switch."""
+"""The page's language reaches the browser and screen readers: the document's ``lang``, its
+pictures' names, and Streamlit's own English words (the names of its buttons, why a file was
+refused) in the page's language (aeviz/ui/web/page_language.js), back in English after a switch."""
 from __future__ import annotations
 
 import re
@@ -76,3 +76,13 @@ def test_streamlits_own_words_follow_the_pages_language(page, app_server):
     assert "Main menu" in labels and VI["streamlit.labels.main_menu"] not in labels
     assert f"Help for {EN['digit.upload_label']}" in labels
     assert not [v for v in labels if v in {VI[k] for k in VI if k.startswith("streamlit.")}]
+
+
+def test_the_about_pages_pictures_are_named_in_its_language(page, app_server):
+    """A screen reader names each picture (its caption underneath gives the detail); st.image writes
+    no alt unless asked."""
+    page.goto(f"{app_server.url}/about?lang=vi")
+    page.locator("[data-testid='stImage'] img").first.wait_for(timeout=180_000)
+    wait_for_app_idle(page, timeout_ms=180_000)
+    alts = page.locator("[data-testid='stImage'] img").evaluate_all("els => els.map(el => el.getAttribute('alt'))")
+    assert sorted(set(alts)) == sorted({VI[f"about.{k}_alt"] for k in ("mini_recon", "mini_samples", "mini_line")})

@@ -76,7 +76,7 @@ def _miniature(step_id: str, models) -> None:
     fn, caption = make
     with torch.inference_mode():
         image = fn(models)
-    st.image(image, caption=t(caption, models=_models_text()), output_format="PNG")
+    st.image(image, caption=t(caption, models=_models_text()), alt=t(f"{caption}_alt"), output_format="PNG")
 
 
 def measured_comparison() -> None:
