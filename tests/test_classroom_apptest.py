@@ -359,3 +359,25 @@ def test_the_lesson_path_visits_every_step(lang):
     linked = open_app("lesson", {"lang": lang, "step": 4})
     assert linked.subheader[0].value.startswith("4. ")
     assert "BCEWithLogits" in "\n".join(e.value for e in linked.latex)
+
+
+# Number words an introduction could use to count what its page holds.
+COUNT_WORDS = {"en": ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+               "vi": ("hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("page, intro_of, parts", [
+    ("lenses", lambda at: at.markdown[0].value, "lenses"),
+    ("lesson", lambda at: at.caption[0].value, "steps"),
+])
+def test_a_pages_introduction_counts_what_the_page_holds(lang, page, intro_of, parts):
+    """The lenses page once opened with "Four claims" above its five lenses: a count written into
+    a sentence goes stale when a part is added, so the introductions take theirs from the code."""
+    from aeviz.ui.pages.lenses import SECTIONS
+
+    count = len(SECTIONS) if parts == "lenses" else len(STEPS)
+    intro = intro_of(open_app(page, {"lang": lang}))
+    assert f"({count} " in intro, intro
+    words = re.findall(r"\w+", intro.split(".")[0].lower())
+    assert not set(words) & set(COUNT_WORDS[lang]), intro

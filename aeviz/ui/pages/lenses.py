@@ -18,7 +18,7 @@ KEY = "lens_section"
 
 def page() -> None:
     st.title(t("lenses.title"))
-    st.markdown(t("lenses.intro"))
+    st.markdown(t("lenses.intro", count=len(SECTIONS)))
     # The lens in the URL (teacher links); each lens binds its own settings.
     url_state.bind("lens", KEY, choices=tuple(SECTIONS))
     st.session_state.setdefault(KEY, "pca")

@@ -111,7 +111,7 @@ def page() -> None:
     url_state.bind("step", STEP_KEY, int, bounds=(1, len(STEPS)))
     st.session_state.setdefault(STEP_KEY, 1)
     st.title(t("lesson.title"))
-    st.caption(t("lesson.intro"))
+    st.caption(t("lesson.intro", count=len(STEPS)))
     tr = translator()  # format_func may run outside the script run
     with url_state.settings_container("lesson_picker"):
         st.selectbox(t("lesson.picker"), range(1, len(STEPS) + 1), key=STEP_KEY,
