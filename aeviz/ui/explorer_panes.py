@@ -78,7 +78,11 @@ def _remember(slot: str, pane: Pane, dataset: str) -> None:
 
 def map_chart(slot: str, pane: Pane, dataset: str, overlay: str) -> None:
     """The map, in the page body: a click does not rerun it, so it keeps its zoom and costs nothing."""
-    st.markdown(f"#### {t(f'kinds.long.{pane.kind}')}: `{pane.name}`")
+    # A short heading over a one-line caption: "Variational autoencoder (VAE): mnist-vae" wrapped at
+    # a projector's width where "Autoencoder (AE): mnist-ae" did not, and the VAE's map then started
+    # a line below the AE's, in the view that exists to compare them.
+    st.markdown(f"#### {t(f'kinds.short.{pane.kind}')}: `{pane.name}`")
+    st.caption(t(f"kinds.long.{pane.kind}"))
     data.map_data(pane.path, pane.mtime, dataset)  # raises ValueError for an unreadable checkpoint
     latent_map(data.map_canvas(pane.path, pane.mtime, dataset, overlay, current_language(), explorer_url.map_height()),
                key=f"latent_{slot}")

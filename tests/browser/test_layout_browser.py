@@ -86,6 +86,23 @@ def test_the_decoded_image_and_the_hover_preview_never_overlap(browser, app_serv
         context.close()
 
 
+@pytest.mark.parametrize("lang, width", [("en", 1366), ("vi", 1366), ("vi", 800)])
+def test_the_two_maps_start_level(browser, app_server, lang, width):
+    """The two maps side by side start at the same height, so that the planes they compare are
+    level: "Variational autoencoder (VAE): mnist-vae" once wrapped over two lines at a common
+    projector's 1366 px where the AE's heading took one, and put the VAE's map 28 px lower."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_server.url}/?lang={lang}")
+        for slot in ("ae", "vae"):
+            page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
+        tops = [page.locator(map_area(f"latent_{slot}")).bounding_box()["y"] for slot in ("ae", "vae")]
+        assert abs(tops[0] - tops[1]) <= 1, tops
+    finally:
+        context.close()
+
+
 def test_the_explorers_choices_are_all_visible_at_1024_px(browser, app_server):
     """A row of choices in a narrow column wraps onto a second line instead of scrolling its last
     choices out of sight ("Classifier doubt" was cut off at 1024 px)."""
