@@ -88,11 +88,20 @@ def canvas_png(page, key):
     return page.evaluate(f"document.querySelector('.st-key-{key} canvas').toDataURL()")
 
 
+def canvas_look(page, key: str) -> tuple[str, str]:
+    """The preview canvas's border style and background colour, as the browser computes them."""
+    return tuple(page.evaluate(
+        """(key) => { const s = getComputedStyle(document.querySelector(`.st-key-${key} .aeviz-hover canvas`));
+           return [s.borderTopStyle, s.backgroundColor]; }""", key))
+
+
 def test_hover_decodes_under_the_pointer(page, demo_url, artifacts):
     open_demo(page, demo_url)
     ranges = {"ae": axis_range("ae"), "vae": axis_range("vae")}
     box_ae, box_vae = plot_box(page, "latent_ae"), plot_box(page, "latent_vae")
     before = canvas_png(page, "hover_ae"), canvas_png(page, "hover_vae")
+    # Before any hover a preview is an empty dashed square, not a black image the decoder never made.
+    assert [canvas_look(page, k) for k in ("hover_ae", "hover_vae")] == [("dashed", "rgba(0, 0, 0, 0)")] * 2
     # A z inside both maps' axes: hover it on the AE map.
     z = (0.5, 0.5)
     x, y = pixel_for(box_ae, ranges["ae"], z)
@@ -107,6 +116,7 @@ def test_hover_decodes_under_the_pointer(page, demo_url, artifacts):
         f"hover at z={z} shows z={shown}: pixel -> data mapping broke (see hover.js header)")
     after = canvas_png(page, "hover_ae"), canvas_png(page, "hover_vae")
     assert after[0] != before[0], "hovering the AE map did not redraw its preview"
+    assert [canvas_look(page, k) for k in ("hover_ae", "hover_vae")] == [("solid", "rgb(0, 0, 0)")] * 2
     # "Same z in both" is on by default: the VAE preview decoded the same z, its map shows a marker there.
     assert after[1] != before[1], "the VAE preview did not follow the AE map's pointer"
     assert page.evaluate("aevizHover.info('hover_vae').z") == shown

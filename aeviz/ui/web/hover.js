@@ -127,6 +127,9 @@ const CSS = `
   color: var(--st-text-color, inherit); font-size: 0.9rem; min-height: 148px; }
 .aeviz-hover canvas { width: 140px; height: 140px; image-rendering: pixelated; background: #000;
   border: 1px solid var(--st-border-color, #ccc); border-radius: 4px; flex: none; }
+/* Before its first image (draw() sets data-z) the canvas is an empty dashed square, as the decoded
+   panel's is: a black square read as a black image the decoder had made. */
+.aeviz-hover canvas:not([data-z]) { background: transparent; border-style: dashed; border-color: #bbbbbb; }
 .aeviz-hover .aeviz-hover-z { font-family: var(--st-code-font, monospace); }
 .aeviz-hover .aeviz-hover-note { opacity: 0.7; font-size: 0.8rem; }
 /* plotly's CSS resets margin and border of every div inside .plotly: the marker is centred by
