@@ -86,19 +86,36 @@ def test_the_decoded_image_and_the_hover_preview_never_overlap(browser, app_serv
         context.close()
 
 
-@pytest.mark.parametrize("lang, width", [("en", 1366), ("vi", 1366), ("vi", 800)])
-def test_the_two_maps_start_level(browser, app_server, lang, width):
-    """The two maps side by side start at the same height, so that the planes they compare are
-    level: "Variational autoencoder (VAE): mnist-vae" once wrapped over two lines at a common
-    projector's 1366 px where the AE's heading took one, and put the VAE's map 28 px lower."""
+# The tops of the maps in every row of columns that holds two maps or more.
+MAP_ROWS = """() => [...document.querySelectorAll('[data-testid="stHorizontalBlock"]')]
+  .map((row) => [...row.children].map((col) => col.querySelector('.aeviz-map-area')).filter(Boolean)
+                 .map((area) => Math.round(area.getBoundingClientRect().top)))
+  .filter((tops) => tops.length >= 2)"""
+KIND_MAPS = tuple(f"lens_small_{kind}" for kind in
+                  ("ae", "sparse-ae", "contractive-ae", "denoising-ae", "vae", "linear-ae"))
+
+
+@pytest.mark.parametrize("path, maps, width", [
+    ("?lang=en", ("latent_ae", "latent_vae"), 1366),
+    ("?lang=vi", ("latent_ae", "latent_vae"), 1366),
+    ("?lang=vi", ("latent_ae", "latent_vae"), 800),
+    ("lenses?lens=kinds&lang=en", KIND_MAPS, 1024),
+    ("lenses?lens=kinds&lang=vi", KIND_MAPS, 1280),
+])
+def test_maps_side_by_side_start_level(browser, app_server, path, maps, width):
+    """Maps in a row start at the same height, so that the planes they compare are level. A
+    heading above a map that wrapped where its neighbour's did not dropped that map a line:
+    "Variational autoencoder (VAE): mnist-vae" at a common projector's 1366 px (28 px), and in
+    the kinds lens "Contractive AE · mnist-contractive-ae" or "Undercomplete (plain) AE"."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
-        page.goto(f"{app_server.url}/?lang={lang}")
-        for slot in ("ae", "vae"):
-            page.wait_for_selector(map_drawn(f"latent_{slot}"), timeout=90_000)
-        tops = [page.locator(map_area(f"latent_{slot}")).bounding_box()["y"] for slot in ("ae", "vae")]
-        assert abs(tops[0] - tops[1]) <= 1, tops
+        page.goto(f"{app_server.url}/{path}")
+        for key in maps:
+            page.wait_for_selector(map_drawn(key), timeout=120_000)
+        rows = page.evaluate(MAP_ROWS)
+        assert sum(len(r) for r in rows) == len(maps), rows  # every map is in a row with another
+        assert all(max(r) - min(r) <= 1 for r in rows), rows
     finally:
         context.close()
 
