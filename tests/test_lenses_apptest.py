@@ -79,6 +79,10 @@ def test_bottleneck_view(monkeypatch):
 def test_beta_view_switches_checkpoint(monkeypatch):
     at = _page(monkeypatch, "beta")
     assert "No posterior collapse at β = 1" in _text(at) or "Posterior collapse" in _text(at)
+    # The table gives every row the same decimals (a rounded 0.0420 showed as 0.042 beside 0.0428).
+    formats = {name: c["type_config"]["format"] for name, c in json.loads(at.dataframe[0].proto.columns).items()
+               if "type_config" in c}
+    assert formats == {"KL (nats)": "%.3f", "test MSE": "%.4f"}, formats
     at.select_slider(key="lens_beta").set_value(0.0).run()
     assert not at.exception
     assert any("noisy AE, not a plain one" in i.value for i in at.info)

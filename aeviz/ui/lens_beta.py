@@ -28,10 +28,14 @@ def _table(present) -> None:
     rows = []
     for beta, name in present:
         d = ld.kl_and_error(name, ld.mtime(name))
-        rows.append({t("lenses.beta.col_beta"): f"{beta:g}", t("lenses.beta.col_kl"): round(d["kl_total"], 3),
-                     t("lenses.beta.col_mse"): round(d["mse"], 4),
+        rows.append({t("lenses.beta.col_beta"): f"{beta:g}", t("lenses.beta.col_kl"): d["kl_total"],
+                     t("lenses.beta.col_mse"): d["mse"],
                      t("lenses.beta.col_collapsed"): ", ".join(f"z{j + 1}" for j in d["collapsed"]) or "–"})
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # Fixed decimals per column: rounded floats lose their trailing zeros (0.0420 showed as 0.042
+    # beside 0.0428), which reads as a coarser measurement.
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={t("lenses.beta.col_kl"): st.column_config.NumberColumn(format="%.3f"),
+                                t("lenses.beta.col_mse"): st.column_config.NumberColumn(format="%.4f")})
 
 
 def section() -> None:
