@@ -97,8 +97,35 @@ def test_sample_view_resamples(monkeypatch):
     first = at.code[0].value
     at.button(key="lens_resample").click().run()
     second = at.code[0].value
-    mu = [re.search(r"= (\([^)]*\)) \+", f).group(1) for f in (first, second)]
+    mu = [re.search(r"= (\([^)]*\))\n", f).group(1) for f in (first, second)]
     assert first != second and mu[0] == mu[1]  # a new ε, the same μ
+    # The box shows the whole sum, one short line a term: on one line it was cut after σ at
+    # 1366 px, and what was left on screen (μ + σ = z) was false. Its numbers add up.
+    assert at.code[0].proto.wrap_lines and max(len(line) for line in second.splitlines()) <= 36, second
+    m, s, e, z = (tuple(map(float, v)) for v in re.findall(r"\(([-+\d.]+), ([-+\d.]+)\)", second))
+    assert all(abs(m[i] + s[i] * e[i] - z[i]) < 0.006 for i in (0, 1)), second
+
+
+def test_the_lenses_pictures_are_named_in_the_pages_language(monkeypatch):
+    """A picture's name (its alt, read by screen readers, and its title, the tooltip) comes from the
+    page's catalogue: the sample lens named its images "input" and "AE reconstruction" in English on
+    a Vietnamese page, and a click on the PCA lens's map "decoded"."""
+    from aeviz.i18n import catalogue
+
+    monkeypatch.setenv("AEVIZ_CHECKPOINTS", str(SHIPPED))
+    vietnamese = set(catalogue("vi").values())
+    for section, click in (("sample", None), ("pca", {"z": (1.0, -2.0), "row": None})):
+        at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+        at.query_params["lang"] = "vi"
+        at.session_state["lens_section"] = section
+        if click:
+            at.session_state["lens_click_pca"] = click
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        names = [n for h in at.get("html") for n in re.findall(r'<img [^>]*\balt="([^"]*)"', h.proto.body)]
+        named = [n for n in names if n]
+        assert len(named) >= (3 if section == "sample" else 1), names
+        assert all(n in vietnamese for n in named), named
 
 
 def test_beta_checkpoints_kl_falls_as_beta_rises(mnist):

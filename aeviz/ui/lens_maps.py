@@ -90,7 +90,7 @@ def _click_panel(slot: str, tag: str, model) -> None:
         where = (t("lenses.clicked_row", row=click["row"]) if click["row"] is not None
                  else t("lenses.clicked_empty"))
         st.html(f'<div style="display:flex;gap:10px;align-items:center"><div style="width:96px">'
-                f'{img_tag(image, title="decoded")}</div><div><div class="aeviz-z" style="font:600 1rem monospace">'
+                f'{img_tag(image, title=t("explorer.decoded_image"))}</div><div><div class="aeviz-z" style="font:600 1rem monospace">'
                 f'z = ({z[0]:.2f}, {z[1]:.2f})</div><div style="font-size:0.9rem;color:#555">{where}</div></div></div>')
     _mark(key=f"lens_mark_{slot}", data={"target": f"lens_map_{slot}", "name": "click", "css": "aeviz-click",
                                           "color": "#111111", "x": click["z"][0], "y": click["z"][1], "label": "",

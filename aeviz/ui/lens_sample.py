@@ -128,14 +128,16 @@ def section() -> None:
     with right:
         label = sub["class_names"][int(sub["labels"][row])]
         st.markdown(t("lenses.sample.input", row=row, label=label))
-        st.html(f'<div style="display:flex;gap:12px"><div style="width:110px">{img_tag(image[0, 0].numpy(), title="input")}'
+        st.html(f'<div style="display:flex;gap:12px"><div style="width:110px">{img_tag(image[0, 0].numpy(), title=t("lenses.original"))}'
                 f'<div style="text-align:center;font-size:0.85rem">{t("lenses.original")}</div></div>'
-                f'<div style="width:110px" class="aeviz-sample-image">{img_tag(decoded[0], title="decoded sample")}'
+                f'<div style="width:110px" class="aeviz-sample-image">{img_tag(decoded[0], title=t("lenses.sample.decoded"))}'
                 f'<div style="text-align:center;font-size:0.85rem">{t("lenses.sample.decoded")}</div></div></div>')
-        formula = (f"z = μ + σ·ε\n  = ({mu[0]:.3f}, {mu[1]:.3f}) + ({sigma[0]:.3f}, {sigma[1]:.3f})·"
-                   f"({eps[0]:+.2f}, {eps[1]:+.2f})\n  = ({z[0]:.3f}, {z[1]:.3f})")
+        # One term a line: on one line the box cut it after σ at 1366 px, and what was left on
+        # screen, μ + σ = z, was false.
+        formula = (f"z = μ + σ·ε\n  = ({mu[0]:.3f}, {mu[1]:.3f})\n  + ({sigma[0]:.3f}, {sigma[1]:.3f})"
+                   f"·({eps[0]:+.2f}, {eps[1]:+.2f})\n  = ({z[0]:.3f}, {z[1]:.3f})")
         with st.container(key="lens_sample_formula"):
-            st.code(formula, language=None)
+            st.code(formula, language=None, wrap_lines=True)
         a, b = st.columns(2)
         a.metric("σ₁", f"{sigma[0]:.3f}", help=t("lenses.sample.sigma_help"))
         b.metric("σ₂", f"{sigma[1]:.3f}", help=t("lenses.sample.sigma_help"))
@@ -146,5 +148,5 @@ def section() -> None:
     spread = float(np.abs(decoded[1:] - decoded[1:].mean(0)).mean())
     st.markdown(f"#### {t('lenses.sample.ae_title')}")
     with st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
-        st.html(img_tag(ae_recon, title="AE reconstruction"), width=110)
+        st.html(img_tag(ae_recon, title=t("lenses.sample.ae_image")), width=110)
         st.markdown(t("lenses.sample.ae_text", z1=float(ae_z[0]), z2=float(ae_z[1]), spread=spread))
