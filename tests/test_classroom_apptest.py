@@ -381,3 +381,20 @@ def test_a_pages_introduction_counts_what_the_page_holds(lang, page, intro_of, p
     assert f"({count} " in intro, intro
     words = re.findall(r"\w+", intro.split(".")[0].lower())
     assert not set(words) & set(COUNT_WORDS[lang]), intro
+
+
+def test_the_lessons_sampling_formula_is_the_gaussian_the_explorer_draws_from():
+    """The lesson wrote the AE's stand-in prior as N(z̄, Σ_z), a full covariance, while the explorer
+    draws each dimension on its own (analysis.prior_samples): the formula now says so."""
+    import numpy as np
+
+    from aeviz.analysis import prior_samples
+
+    step = next(s for s in STEPS if s.id == "sampling")
+    ae_formula = next(f for f in step.formulas if f.startswith(r"\mathrm{AE}"))
+    assert r"\operatorname{diag}(s_z^2)" in ae_formula and r"\Sigma" not in ae_formula, ae_formula
+    assert step.symbols  # z̄ and s_z are explained in words
+    codes = np.random.default_rng(0).multivariate_normal([1.0, -2.0], [[4.0, 3.0], [3.0, 4.0]], size=5000)
+    z = prior_samples(20000, seed=1, mean=codes.mean(0), std=codes.std(0))
+    assert abs(np.corrcoef(codes.T)[0, 1]) > 0.7 and abs(np.corrcoef(z.T)[0, 1]) < 0.05
+    assert np.allclose(z.std(0), codes.std(0), rtol=0.05) and np.allclose(z.mean(0), codes.mean(0), atol=0.1)

@@ -28,8 +28,9 @@ class Step:
 # The formulas are the same in both languages; the words around them come from the catalogue.
 # KaTeX never wraps: a formula wider than a phone's column (~358 px) scrolls sideways, so the long
 # ones break at an equals sign or a plus (aligned) or are split in two.
-# Sampling for the AE: a Gaussian fitted to its own codes (mean and covariance), the fair "prior"
-# for a model that has none (Ghosh et al., 2020).
+# Sampling for the AE: a Gaussian fitted to its own codes, each dimension's mean and spread (the
+# explorer draws from a diagonal one, analysis.prior_samples), the fair "prior" for a model that has
+# none (Ghosh et al., 2020).
 STEPS: tuple[Step, ...] = (
     Step("parts", (
         r"z = e_\phi(x) \in \mathbb{R}^2, \qquad \hat{x} = d_\theta(z) \in [0, 1]^{784}",
@@ -68,8 +69,8 @@ STEPS: tuple[Step, ...] = (
     ), (("explorer", "explorer", {"dataset": "mnist"}),), symbols=True),
     Step("sampling", (
         r"z \sim \mathcal{N}(0, I), \qquad x_{\mathrm{new}} = d_\theta(z)",
-        r"\mathrm{AE}: \quad z \sim \mathcal{N}\big(\bar{z}, \Sigma_z\big)",
-    ), (("explorer", "explorer_sampling", {"dataset": "mnist", "section": "sampling"}),)),
+        r"\mathrm{AE}: \quad z \sim \mathcal{N}\big(\bar{z}, \operatorname{diag}(s_z^2)\big)",
+    ), (("explorer", "explorer_sampling", {"dataset": "mnist", "section": "sampling"}),), symbols=True),
     Step("anomaly", (
         r"s(x) = \frac{1}{784} \big\| x - d_\theta(e_\phi(x)) \big\|_2^2",
         r"a(x) = 1 \iff s(x) > \tau",
