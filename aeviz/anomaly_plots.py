@@ -2,10 +2,12 @@
 Every label arrives translated (no Streamlit, no catalogue lookups here)."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
-from .plots import latent_scatter
+from .plots import CLASS_COLORS, latent_scatter
 
 IN_COLOR, OUT_COLOR, MARK_COLOR = "#4e79a7", "#e15759", "#111111"
 SCORE_COLORS = {"ae": "#e15759", "vae": "#4e79a7", "pca": "#59a14f", "vae_elbo": "#b07aa1"}
@@ -104,6 +106,25 @@ def marked_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, p
                              marker={"symbol": "star", "size": 22, "color": "#f28e2b",
                                      "line": {"color": MARK_COLOR, "width": 2}},
                              hovertemplate=f"{point_label}<br>z=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
-    fig.update_layout(legend={"orientation": "h", "y": -0.28, "yanchor": "top", "x": 0, "title": {"text": ""}},
-                      margin={"b": 60}, font={"size": 13})
+    # No legend of its own: in a column a third of the page wide, a legend of twelve entries grew
+    # into a scrolling list below the plot and squeezed the plot to a strip. The page that shows
+    # several of these draws one legend for all of them (``marked_map_legend``).
+    fig.update_layout(showlegend=False, margin={"b": 50}, font={"size": 13})
     return fig
+
+
+def marked_map_legend(class_names, point_label: str, sigma_label: str = "") -> str:
+    """HTML: one legend for a row of ``marked_map`` figures (class colours, the marked point, and
+    with ``sigma_label`` the two σ rings), laid out as a wrapping row."""
+    chip = '<span style="display:inline-flex;align-items:center;gap:4px;white-space:nowrap">{}{}</span>'
+    dot = '<span style="width:10px;height:10px;border-radius:50%;background:{};opacity:0.7;display:inline-block"></span>'
+    line = f'<span style="width:22px;border-top:2px {{}} {MARK_COLOR};display:inline-block"></span>'
+    items = [chip.format(dot.format(CLASS_COLORS[c % len(CLASS_COLORS)]), html.escape(str(name)))
+             for c, name in enumerate(class_names)]
+    items.append(chip.format('<span style="color:#f28e2b;font-size:18px;line-height:1;'
+                             f'-webkit-text-stroke:1px {MARK_COLOR}">★</span>', html.escape(point_label)))
+    if sigma_label:
+        items += [chip.format(line.format(style), html.escape(f"{k}σ {sigma_label}"))
+                  for k, style in ((1, "solid"), (2, "dotted"))]
+    return ('<div class="aeviz-marked-legend" style="display:flex;flex-wrap:wrap;gap:4px 14px;'
+            f'font-size:0.85rem;align-items:center">{"".join(items)}</div>')

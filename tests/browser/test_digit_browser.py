@@ -48,6 +48,8 @@ def _marked_point(page, key: str) -> dict:
 
 
 def test_a_phone_photo_lands_on_both_maps_with_its_reconstructions(page, app_server, artifacts):
+    # A laptop's or a projector's 1366 px, where each map's column is a third of the page.
+    page.set_viewport_size({"width": 1366, "height": 900})
     _open_digit_page(page, app_server.url)
     page.locator(".st-key-digit_upload input[type='file']").set_input_files(
         files=[{"name": "seven.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}])
@@ -58,6 +60,14 @@ def test_a_phone_photo_lands_on_both_maps_with_its_reconstructions(page, app_ser
     for key, p in points.items():
         assert p["name"] == "your digit" and p["inside"] and p["drawn"] == 1, (key, p)
     assert points["vae"]["rings"] == 2 and points["ae"]["rings"] == 0  # the VAE's 1σ and 2σ ellipses
+    # One legend for the three maps, above them, and each plot keeps its height: a legend in each
+    # narrow column grew into a scrolling list and squeezed its plot to a strip 130 px tall.
+    for key in MAPS:
+        plot = page.evaluate(f"() => {{ const gd = document.querySelector('.st-key-digit_map_{key} .js-plotly-plot');"
+                             " return [gd._fullLayout._size.h, gd.querySelectorAll('.legend').length]; }")
+        assert plot[0] >= 280 and plot[1] == 0, (key, plot)
+    legend = page.locator(".aeviz-marked-legend").inner_text()
+    assert all(name in legend for name in [*"0123456789", "your digit", "1σ of q(z|x)", "2σ of q(z|x)"]), legend
     # The steps and the reconstructions are real 28x28 pictures.
     assert page.locator(".digit-steps img").count() == 6
     recons = page.locator(".digit-recons img")

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from aeviz import anomaly
-from aeviz.anomaly_plots import marked_map
+from aeviz.anomaly_plots import marked_map, marked_map_legend
 from aeviz.digit_input import preprocess
 from aeviz.ui import anomaly_data as data
 from aeviz.ui import url_state
@@ -92,6 +92,7 @@ def _maps(image, ae, vae) -> dict:
     st.subheader(t("digit.maps_title"), help=t("digit.maps_help"))
     sub = test_subset(DATASET)
     found = {}
+    st.html(marked_map_legend(sub["class_names"], t("digit.your_digit"), t("digit.sigma") if vae else ""))
     cols = st.columns(3)
     for col, key, pane in zip(cols, ("ae", "vae", "pca"), (ae, vae, None)):
         with col:
