@@ -2,12 +2,10 @@
 Every label arrives translated (no Streamlit, no catalogue lookups here)."""
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
 
-from .plots import CLASS_COLORS, latent_scatter
+from .plots import legend_html, latent_scatter
 
 IN_COLOR, OUT_COLOR, MARK_COLOR = "#4e79a7", "#e15759", "#111111"
 SCORE_COLORS = {"ae": "#e15759", "vae": "#4e79a7", "pca": "#59a14f", "vae_elbo": "#b07aa1"}
@@ -114,17 +112,7 @@ def marked_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, p
 
 
 def marked_map_legend(class_names, point_label: str, sigma_label: str = "") -> str:
-    """HTML: one legend for a row of ``marked_map`` figures (class colours, the marked point, and
-    with ``sigma_label`` the two σ rings), laid out as a wrapping row."""
-    chip = '<span style="display:inline-flex;align-items:center;gap:4px;white-space:nowrap">{}{}</span>'
-    dot = '<span style="width:10px;height:10px;border-radius:50%;background:{};opacity:0.7;display:inline-block"></span>'
-    line = f'<span style="width:22px;border-top:2px {{}} {MARK_COLOR};display:inline-block"></span>'
-    items = [chip.format(dot.format(CLASS_COLORS[c % len(CLASS_COLORS)]), html.escape(str(name)))
-             for c, name in enumerate(class_names)]
-    items.append(chip.format('<span style="color:#f28e2b;font-size:18px;line-height:1;'
-                             f'-webkit-text-stroke:1px {MARK_COLOR}">★</span>', html.escape(point_label)))
-    if sigma_label:
-        items += [chip.format(line.format(style), html.escape(f"{k}σ {sigma_label}"))
-                  for k, style in ((1, "solid"), (2, "dotted"))]
-    return ('<div class="aeviz-marked-legend" style="display:flex;flex-wrap:wrap;gap:4px 14px;'
-            f'font-size:0.85rem;align-items:center">{"".join(items)}</div>')
+    """HTML: one legend for a row of ``marked_map`` figures: class colours, the marked point, and
+    with ``sigma_label`` the two σ rings."""
+    rings = [("solid", f"1σ {sigma_label}"), ("dotted", f"2σ {sigma_label}")] if sigma_label else []
+    return legend_html(class_names, [("star", point_label), *rings])

@@ -1,6 +1,8 @@
 """Plotly figure builders: arrays in, figures out. No Streamlit here."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -93,15 +95,39 @@ def manifold_figure(tiled: np.ndarray, axis_range, title: str = "", height: int 
     return fig
 
 
+_LEGEND_MARKS = {
+    "star": '<span style="color:#f28e2b;font-size:18px;line-height:1;-webkit-text-stroke:1px #111111">★</span>',
+    "solid": '<span style="width:22px;border-top:2px solid #111111;display:inline-block"></span>',
+    "dotted": '<span style="width:22px;border-top:2px dotted #111111;display:inline-block"></span>',
+    "path": ('<span style="width:22px;border-top:3px solid #111111;display:inline-block;position:relative">'
+             '<span style="position:absolute;left:8px;top:-5px;width:7px;height:7px;border-radius:50%;'
+             'background:#111111"></span></span>'),
+}
+
+
+def legend_html(class_names, extras=()) -> str:
+    """HTML: one legend for a row of maps drawn without their own (class colours, then ``extras``,
+    (mark, label) pairs with mark one of star, solid, dotted, path), as a row that wraps. A plotly
+    legend of a dozen entries in a narrow column takes the plot's room: beside it, it left a
+    projector's interpolation map 101 px wide; below it, it squeezed the digit page's maps to strips."""
+    chip = '<span style="display:inline-flex;align-items:center;gap:4px;white-space:nowrap">{}{}</span>'
+    dot = '<span style="width:10px;height:10px;border-radius:50%;background:{};opacity:0.7;display:inline-block"></span>'
+    items = [chip.format(dot.format(CLASS_COLORS[c % len(CLASS_COLORS)]), html.escape(str(name)))
+             for c, name in enumerate(class_names)]
+    items += [chip.format(_LEGEND_MARKS[mark], html.escape(label)) for mark, label in extras]
+    return ('<div class="aeviz-map-legend" style="display:flex;flex-wrap:wrap;gap:4px 14px;font-size:0.85rem;'
+            f'align-items:center">{"".join(items)}</div>')
+
+
 def path_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, path: np.ndarray,
              title: str = "", height: int = 420, ends: tuple[str, str] = ("start", "end"),
-             path_name: str = "path", step_label: str = "step", legend_title: str = "class") -> go.Figure:
+             path_name: str = "path", step_label: str = "step") -> go.Figure:
     """The latent scatter with an interpolation path drawn on it: a line from start (○) to end
-    (□) through the decoded steps; ``ends``, ``path_name``, ``step_label`` and ``legend_title`` label
-    them (in the page's language)."""
+    (□) through the decoded steps; ``ends``, ``path_name`` and ``step_label`` label them (in the
+    page's language)."""
     fig = latent_scatter(codes, labels, class_names, axis_range, title=title, height=height, marker_size=4)
     fig.update_traces(marker={"opacity": 0.45})
-    fig.update_layout(legend_title_text=legend_title)
+    fig.update_layout(showlegend=False)  # the page draws one legend for both maps (legend_html)
     fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=path_name,
                              line={"color": "#111111", "width": 3}, marker={"size": 7, "color": "#111111"},
                              hovertemplate=f"{step_label} %{{pointNumber}}<br>z=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))

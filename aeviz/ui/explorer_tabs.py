@@ -105,6 +105,7 @@ def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
     if not paths:
         return
     decoded = {s: analysis.decode_all(data.get_model(panes[s].path), z) for s, z in paths.items()}
+    st.html(plots.legend_html(sub["class_names"], [("path", t("explorer.interp.path"))]))
     cols = st.columns(2)
     for col, slot in zip(cols, SLOTS):
         if slot in paths:
@@ -114,7 +115,7 @@ def _interpolation(panes: dict[str, Pane], dataset: str) -> None:
                                             paths[slot], title=t("explorer.interp.path_title", name=pane.name),
                                             ends=(t("explorer.interp.start_mark"), t("explorer.interp.end_mark")),
                                             path_name=t("explorer.interp.path"),
-                                            step_label=t("explorer.interp.step"), legend_title=t("studio.plots.legend")),
+                                            step_label=t("explorer.interp.step")),
                              key=f"explorer_path_{slot}", config={"displaylogo": False})
     with st.container(key="explorer_filmstrips"):
         for slot in SLOTS:

@@ -66,7 +66,7 @@ def test_a_phone_photo_lands_on_both_maps_with_its_reconstructions(page, app_ser
         plot = page.evaluate(f"() => {{ const gd = document.querySelector('.st-key-digit_map_{key} .js-plotly-plot');"
                              " return [gd._fullLayout._size.h, gd.querySelectorAll('.legend').length]; }")
         assert plot[0] >= 280 and plot[1] == 0, (key, plot)
-    legend = page.locator(".aeviz-marked-legend").inner_text()
+    legend = page.locator(".aeviz-map-legend").inner_text()
     assert all(name in legend for name in [*"0123456789", "your digit", "1σ of q(z|x)", "2σ of q(z|x)"]), legend
     # The steps and the reconstructions are real 28x28 pictures.
     assert page.locator(".digit-steps img").count() == 6

@@ -120,6 +120,23 @@ def test_maps_side_by_side_start_level(browser, app_server, path, maps, width):
         context.close()
 
 
+def test_the_interpolation_paths_keep_their_plots_wide_at_1024_px(browser, app_server):
+    """Each path map's legend of eleven entries stood beside its plot: on a projector's 1024 px
+    it left the plot 101 px of its column's 274. One legend above both maps now."""
+    context, page = _open(browser, f"{app_server.url}/?section=interpolation&lang=vi",
+                          ".st-key-explorer_path_vae .js-plotly-plot .scatterlayer")
+    try:
+        for slot in ("ae", "vae"):
+            width, plot_width, legends = page.evaluate(
+                """(slot) => { const gd = document.querySelector(`.st-key-explorer_path_${slot} .js-plotly-plot`);
+                   return [gd._fullLayout.width, gd._fullLayout._size.w, gd.querySelectorAll('.legend').length]; }""", slot)
+            assert plot_width >= 0.65 * width and legends == 0, (slot, width, plot_width, legends)
+        legend = page.locator(".aeviz-map-legend").inner_text()
+        assert all(c in legend for c in "0123456789") and "đường đi" in legend, legend
+    finally:
+        context.close()
+
+
 def test_the_explorers_choices_are_all_visible_at_1024_px(browser, app_server):
     """A row of choices in a narrow column wraps onto a second line instead of scrolling its last
     choices out of sight ("Classifier doubt" was cut off at 1024 px)."""
@@ -210,7 +227,7 @@ def test_the_sample_lens_at_1024_px(browser, app_server):
     context, page = _open(browser, f"{app_server.url}/lenses?lens=sample&lang=vi", ".st-key-lens_sample_formula")
     try:
         assert cut_short(page, ".st-key-lens_resample button, .st-key-lens_resample button *") == []
-        image = page.locator("img[title='AE reconstruction']").bounding_box()
+        image = page.locator("img[title='ảnh tái tạo của AE']").bounding_box()  # lenses.sample.ae_image
         text = page.locator("[data-testid='stMarkdownContainer']", has_text="mnist-ae").last.bounding_box()
         assert image["x"] + image["width"] <= text["x"] or image["y"] + image["height"] <= text["y"], (image, text)
     finally:
