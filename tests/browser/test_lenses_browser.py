@@ -40,7 +40,7 @@ def test_resample_eps_gives_a_new_z_and_a_new_image(page, app_server, artifacts)
     assert len(set(zs)) == 3, seen  # a new z each time
     assert len({img for _, img in seen}) == 3  # and a new decoded image
     assert all(f.startswith("z = μ + σ·ε") for f, _ in seen)
-    mu = {re.search(r"= (\([^)]*\)) \+", f).group(1) for f, _ in seen}
+    mu = {re.search(r"= (\([^)]*\))\n", f).group(1) for f, _ in seen}  # the line after "z = μ + σ·ε"
     assert len(mu) == 1  # μ does not change: only ε is drawn again
 
 
