@@ -22,13 +22,14 @@ def _card(name: str, kind: str) -> None:
     # The map first and its name under it, as a figure's caption: a name above it that wrapped in
     # a narrow card ("Undercomplete (plain) AE", "mnist-contractive-ae") dropped that map below the
     # others in its row, and the row is there to compare them.
+    title = f"**{t(f'lenses.kinds.name.{kind}')}** · `{name}`"
     with st.container(border=True, key=f"lens_kind_{kind}"):
         if not ld.available(name):
-            st.markdown(f"**{t(f'lenses.kinds.name.{kind}')}** · `{name}`")
+            st.markdown(title)
             st.info(t("lenses.missing", names=name))
             return
         small_map(name, key=f"lens_small_{kind}")
-        st.markdown(f"**{t(f'lenses.kinds.name.{kind}')}** · `{name}`")
+        st.markdown(title)
         cfg = ld.config(name)
         st.caption(t(f"lenses.kinds.how.{kind}", penalty=cfg.get("penalty") or 0.0,
                      noise=(cfg.get("training") or {}).get("noise_std", 0.0)))
