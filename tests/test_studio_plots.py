@@ -83,7 +83,7 @@ def test_a_finished_runs_map_is_the_explorers_map_widget_without_its_nan_codes()
 def test_the_shared_axes_hold_every_epochs_map():
     """With the axes kept for every epoch, each epoch's map fits as it would on axes of its own. A
     VAE's codes spread out over a run: the quantiles of all epochs pooled cut its widest, last map
-    short (about 5 % of its points off each edge, in a real studio run)."""
+    short (here 4.3 % of its points fell outside)."""
     from aeviz.plots import axis_range_for
 
     rng = np.random.default_rng(0)

@@ -104,8 +104,8 @@ def live_map_data(codes: np.ndarray, labels: np.ndarray, class_names, title: str
 def shared_range(snapshots: list[np.ndarray]) -> tuple[float, float, float, float]:
     """One axis range that holds every epoch's codes, each epoch's as its own map would (all but
     its outermost 0.5 % a side): the drift over the epochs stays visible. The quantiles of all the
-    epochs pooled cut the widest epoch short: a VAE's last map, ten times wider than its first
-    ones, lost about 5 % of its points off each edge."""
+    epochs pooled cut the widest epoch short (a VAE's codes spread out over a run): with the last
+    of ten epochs ten times wider than the first, 4 % of its points fell off the map's edges."""
     finite = [c[np.isfinite(c[:, :2]).all(axis=1)] for c in (np.asarray(s, dtype=np.float64) for s in snapshots)]
     ranges = np.array([axis_range_for(c) for c in finite if len(c)] or [(-1.0, 1.0, -1.0, 1.0)])
     return (float(ranges[:, 0].min()), float(ranges[:, 1].max()), float(ranges[:, 2].min()), float(ranges[:, 3].max()))
