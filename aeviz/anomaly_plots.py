@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .plots import legend_html, latent_scatter
+from .plots import MARK_COLOR, STAR_COLOR, legend_html, latent_scatter
 
-IN_COLOR, OUT_COLOR, MARK_COLOR = "#4e79a7", "#e15759", "#111111"
+IN_COLOR, OUT_COLOR = "#4e79a7", "#e15759"
 SCORE_COLORS = {"ae": "#e15759", "vae": "#4e79a7", "pca": "#59a14f", "vae_elbo": "#b07aa1"}
 
 
@@ -101,7 +101,7 @@ def marked_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, p
                                      line={"color": MARK_COLOR, "width": 2, "dash": dash}, hoverinfo="skip",
                                      showlegend=k == 1))
     fig.add_trace(go.Scatter(x=[px], y=[py], mode="markers", name=point_label,
-                             marker={"symbol": "star", "size": 22, "color": "#f28e2b",
+                             marker={"symbol": "star", "size": 22, "color": STAR_COLOR,
                                      "line": {"color": MARK_COLOR, "width": 2}},
                              hovertemplate=f"{point_label}<br>z=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
     # No legend of its own: in a column a third of the page wide, a legend of twelve entries grew

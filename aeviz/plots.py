@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 # Ten well-separated colours (Tableau 10), one per class, the same in every chart.
 CLASS_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                 "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+# What is drawn over the codes (a path, a marked point, its rings), and the marked point's star.
+MARK_COLOR, STAR_COLOR = "#111111", "#f28e2b"
 
 
 def latent_scatter(codes: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...] | list[str],
@@ -96,12 +98,12 @@ def manifold_figure(tiled: np.ndarray, axis_range, title: str = "", height: int 
 
 
 _LEGEND_MARKS = {
-    "star": '<span style="color:#f28e2b;font-size:18px;line-height:1;-webkit-text-stroke:1px #111111">★</span>',
-    "solid": '<span style="width:22px;border-top:2px solid #111111;display:inline-block"></span>',
-    "dotted": '<span style="width:22px;border-top:2px dotted #111111;display:inline-block"></span>',
-    "path": ('<span style="width:22px;border-top:3px solid #111111;display:inline-block;position:relative">'
+    "star": f'<span style="color:{STAR_COLOR};font-size:18px;line-height:1;-webkit-text-stroke:1px {MARK_COLOR}">★</span>',
+    "solid": f'<span style="width:22px;border-top:2px solid {MARK_COLOR};display:inline-block"></span>',
+    "dotted": f'<span style="width:22px;border-top:2px dotted {MARK_COLOR};display:inline-block"></span>',
+    "path": (f'<span style="width:22px;border-top:3px solid {MARK_COLOR};display:inline-block;position:relative">'
              '<span style="position:absolute;left:8px;top:-5px;width:7px;height:7px;border-radius:50%;'
-             'background:#111111"></span></span>'),
+             f'background:{MARK_COLOR}"></span></span>'),
 }
 
 
@@ -129,11 +131,11 @@ def path_map(codes: np.ndarray, labels: np.ndarray, class_names, axis_range, pat
     fig.update_traces(marker={"opacity": 0.45})
     fig.update_layout(showlegend=False)  # the page draws one legend for both maps (legend_html)
     fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=path_name,
-                             line={"color": "#111111", "width": 3}, marker={"size": 7, "color": "#111111"},
+                             line={"color": MARK_COLOR, "width": 3}, marker={"size": 7, "color": MARK_COLOR},
                              hovertemplate=f"{step_label} %{{pointNumber}}<br>z=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
     fig.add_trace(go.Scatter(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", name="ends",
                              text=list(ends), textposition="top center", showlegend=False,
-                             marker={"size": 14, "symbol": ["circle-open", "square-open"], "color": "#111111",
+                             marker={"size": 14, "symbol": ["circle-open", "square-open"], "color": MARK_COLOR,
                                      "line": {"width": 3}}, hoverinfo="skip"))
     fig.update_layout(font={"size": 14})
     return fig

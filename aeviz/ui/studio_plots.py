@@ -84,9 +84,15 @@ def live_curves_data(curves: dict[str, np.ndarray], total_steps: int, height: in
             "panels": [{"title": labels["recon_title"], "series": recon}, {"title": labels["kl_title"], "series": kl}]}
 
 
+def _finite(codes) -> np.ndarray:
+    """The codes whose two coordinates are finite (a diverged run's may be NaN or inf)."""
+    codes = np.asarray(codes, dtype=np.float64)
+    return codes[np.isfinite(codes[:, :2]).all(axis=1)]
+
+
 def _finite_range(codes: np.ndarray) -> tuple[float, float, float, float]:
-    """``axis_range_for`` the finite codes (a diverged run's may be NaN or inf)."""
-    finite = codes[np.isfinite(codes[:, :2]).all(axis=1)]
+    """``axis_range_for`` the finite codes."""
+    finite = _finite(codes)
     return axis_range_for(finite) if len(finite) else (-1.0, 1.0, -1.0, 1.0)
 
 
@@ -106,7 +112,7 @@ def shared_range(snapshots: list[np.ndarray]) -> tuple[float, float, float, floa
     its outermost 0.5 % a side): the drift over the epochs stays visible. The quantiles of all the
     epochs pooled cut the widest epoch short (a VAE's codes spread out over a run): with the last
     of ten epochs ten times wider than the first, 4 % of its points fell off the map's edges."""
-    finite = [c[np.isfinite(c[:, :2]).all(axis=1)] for c in (np.asarray(s, dtype=np.float64) for s in snapshots)]
+    finite = [_finite(s) for s in snapshots]
     ranges = np.array([axis_range_for(c) for c in finite if len(c)] or [(-1.0, 1.0, -1.0, 1.0)])
     return (float(ranges[:, 0].min()), float(ranges[:, 1].max()), float(ranges[:, 2].min()), float(ranges[:, 3].max()))
 
